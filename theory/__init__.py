@@ -1,0 +1,28 @@
+"""Exact information theory on discrete joint distributions (floats and exact rationals).
+
+>>> from theory import Joint, mutual_information, explaining_away
+>>> J = Joint.from_weights([[[1, 0], [0, 1]], [[0, 1], [1, 0]]], names=("C", "A", "X"))
+>>> mutual_information(J, "A", "C"), explaining_away(J, a="A", c="C", x="X")
+(0, 1)
+"""
+
+from ._co_information import co_information
+from ._entropy import entropy
+from ._errors import InvalidDistribution
+from ._joint import Joint
+from ._kl_divergence import kl_divergence
+from ._mutual_information import explaining_away, mutual_information
+from ._pushforward import PushforwardJoint, dense_ids, ids_of_outcomes
+
+__all__ = [
+    "InvalidDistribution",
+    "Joint",
+    "PushforwardJoint",
+    "co_information",
+    "dense_ids",
+    "entropy",
+    "explaining_away",
+    "ids_of_outcomes",
+    "kl_divergence",
+    "mutual_information",
+]
