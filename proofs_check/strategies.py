@@ -61,3 +61,57 @@ def joints(draw, names: Sequence[str] = ("A", "B", "C"), alphabet_sizes: Sizes =
     shape = _sizes(draw, alphabet_sizes, len(names))
     weights = draw(weight_tables(shape, max_weight))
     return Joint(normalise(weights, exact), names=tuple(names))
+
+
+@st.composite
+def encoders(draw, n_inputs: int, n_codes: int | st.SearchStrategy = st.integers(1, 3), exact: bool = False,
+             max_weight: int = 4) -> np.ndarray:
+    """A stochastic encoder q(z|x) as an (n_inputs, n_codes) row-stochastic matrix.
+
+    Rows are drawn as integer weights, so shrinking gives deterministic (one-hot) or
+    uniform encoders.
+    """
+    m = draw(n_codes) if isinstance(n_codes, st.SearchStrategy) else n_codes
+    rows = [normalise(draw(weight_tables((m,), max_weight)), exact) for _ in range(n_inputs)]
+    return np.stack(rows)
+
+
+@st.composite
+def functions(draw, n_inputs: int, n_outputs: int) -> np.ndarray:
+    """A deterministic map ``range(n_inputs) -> range(n_outputs)`` as an integer array."""
+    return np.array(draw(st.lists(st.integers(0, n_outputs - 1), min_size=n_inputs, max_size=n_inputs)),
+                    dtype=np.int64)
+
+
+ESSL_NAMES = ("C", "S", "Abar", "A", "X", "Z")
+
+
+@st.composite
+def essl_models(draw, n_classes: int | st.SearchStrategy = st.integers(1, 3),
+                n_styles: int | st.SearchStrategy = st.integers(1, 2),
+                n_poses: int | st.SearchStrategy = st.integers(1, 2),
+                n_actions: int | st.SearchStrategy = st.integers(2, 4),
+                n_inputs: int | st.SearchStrategy = st.integers(2, 6),
+                n_codes: int | st.SearchStrategy = st.integers(1, 3),
+                exact: bool = False) -> Joint:
+    """A full causal model of E-SSL as a joint over ``("C", "S", "Abar", "A", "X", "Z")``.
+
+    C, S, Abar come from a random table; A is uniform and independent of them by
+    construction; the raw input Xbar is a random deterministic function of (C, S, Abar);
+    X is a random deterministic function of (Xbar, A) into ``n_inputs`` values, so
+    different scenes may render alike (the source of explaining away); Z comes from a
+    random stochastic encoder q(z|x).
+    """
+    pick = lambda v: draw(v) if isinstance(v, st.SearchStrategy) else v  # noqa: E731
+    nc, ns, nb, na, nx, nz = (pick(v) for v in (n_classes, n_styles, n_poses, n_actions, n_inputs, n_codes))
+    scene = normalise(draw(weight_tables((nc, ns, nb))), exact=True)
+    n_raw = draw(st.integers(1, nc * ns * nb))
+    raw = draw(functions(nc * ns * nb, n_raw)).reshape(nc, ns, nb)
+    render = draw(functions(n_raw * na, nx)).reshape(n_raw, na)
+    q = draw(encoders(nx, nz, exact=True))
+    p = np.full((nc, ns, nb, na, nx, nz), Fraction(0), dtype=object)
+    for (c, s, b), p_scene in np.ndenumerate(scene):
+        for a in range(na):
+            x = render[raw[c, s, b], a]
+            p[c, s, b, a, x, :] += p_scene * Fraction(1, na) * q[x]
+    return Joint(p if exact else p.astype(np.float64), names=ESSL_NAMES)
