@@ -37,7 +37,7 @@ def test_t1_and_principles_hold_on_every_model(J):
                    shortcut_pruning(J, "A", "C", ("S", "Abar"), "X")):
         assert report.holds, str(report)
     relevance = class_relevance(J, "A", "C", "X")
-    assert relevance.relations[1].holds and not relevance.failed_preconditions
+    assert relevance.relations[1].holds and relevance.relations[2].holds and not relevance.failed_preconditions
 
 
 @given(essl_models(exact=True))

@@ -211,20 +211,23 @@ def class_relevance(joint, a: Variables = "A", c: Variables = "C", g: Variables 
 
     Under A ⊥ C the gain from knowing the class, I(A;G|C) - I(A;G), equals I(A;C|G):
     if it is zero the class does not help predict A from G and nothing pushes toward it.
+    It is at most I(G;C|A): the view's response to A must depend on the class.
     ``holds`` means the transformation is class-relevant for this view.
     """
     A, C, G = _label(a), _label(c), _label(g)
     i_ac_g = mutual_information(joint, a, c, given=g, base=base)
     i_ag = mutual_information(joint, a, g, base=base)
     i_ag_c = mutual_information(joint, a, g, given=c, base=base)
+    i_gc_a = mutual_information(joint, g, c, given=a, base=base)
     return StatementReport(
         "Principle II (class relevance)",
         (
             Relation(f"I({A};{C}|{G}) > 0", i_ac_g, ">", 0, tol),
             Relation(f"I({A};{G}|{C}) - I({A};{G}) = I({A};{C}|{G})", i_ag_c - i_ag, "=", i_ac_g, tol),
+            Relation(f"I({A};{C}|{G}) <= I({G};{C}|{A})", i_ac_g, "<=", i_gc_a, tol),
         ),
         (_independent(joint, a, c, base, tol),),
-        {f"I({A};{C}|{G})": i_ac_g, f"I({A};{G})": i_ag, f"I({A};{G}|{C})": i_ag_c},
+        {f"I({A};{C}|{G})": i_ac_g, f"I({A};{G})": i_ag, f"I({A};{G}|{C})": i_ag_c, f"I({G};{C}|{A})": i_gc_a},
     )
 
 
