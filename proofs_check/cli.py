@@ -115,6 +115,171 @@ def _configure_statements(p: argparse.ArgumentParser) -> None:
 cmd_statements.configure = _configure_statements
 
 
+# ---------------------------------------------------------------- worlds
+
+
+@command("worlds", "list the named worlds")
+def cmd_worlds(args) -> int:
+    from synthetic import presets
+
+    descriptions = presets.descriptions()
+    width = max(map(len, descriptions))
+    for name, text in descriptions.items():
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
+cmd_worlds.configure = lambda p: None
+
+
+def _world_and_transform(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--world", required=True, help="a preset (see `essl-testbed worlds`)")
+    p.add_argument("--transform", required=True, help="rot4, vflip, hflip, invert, grayscale, jigsaw, blur4, "
+                                                      "rot2, d4, or a product such as rot4*vflip")
+
+
+@command("analyze", "exact information analysis of a world under a transformation")
+def cmd_analyze(args) -> int:
+    from synthetic import presets
+    from synthetic.analysis import analysis_json, format_analysis
+
+    analysis = presets.get(args.world).analyze(args.transform)
+    if args.json:
+        print_json(analysis_json(analysis))
+    else:
+        print(format_analysis(analysis, title=f"{args.world} under {args.transform} (bits)"))
+    return 0
+
+
+def _configure_analyze(p: argparse.ArgumentParser) -> None:
+    _world_and_transform(p)
+    p.add_argument("--json", action="store_true")
+
+
+cmd_analyze.configure = _configure_analyze
+
+
+@command("show", "draw raw and transformed images of a world with their latents (PNG)")
+def cmd_show(args) -> int:
+    from synthetic import presets
+    from synthetic.pictures import save_grid
+
+    path = save_grid(presets.get(args.world), args.transform, args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def _configure_show(p: argparse.ArgumentParser) -> None:
+    _world_and_transform(p)
+    p.add_argument("--out", required=True, help="output PNG path")
+
+
+cmd_show.configure = _configure_show
+
+
+@command("check", "run the E-SSL statements on a world's exact joint (Z = X and class-agnostic views)")
+def cmd_check(args) -> int:
+    from synthetic import presets
+    from theory.essl import class_relevance, explaining_away_identity, lossy_transformation, shortcut_pruning
+
+    world = presets.get(args.world)
+    J = world.joint(args.transform, views=("Xerased",))
+    reports = [explaining_away_identity(J, "A", "C", "X"), lossy_transformation(J, "A", "C", "X"),
+               shortcut_pruning(J, "A", "C", "S", "X"), class_relevance(J, "A", "C", "X"),
+               class_relevance(J, "A", "C", "Xerased")]
+    for report in reports:
+        print(report, end="\n\n")
+    # Principle II's first relation (I(A;C|view) > 0) is a property of the world, not a theorem.
+    theorems = [rel for r in reports[:3] for rel in r.relations] + [rel for r in reports[3:] for rel in r.relations[1:]]
+    return 0 if all(rel.holds for rel in theorems) else 1
+
+
+cmd_check.configure = _world_and_transform
+
+
+# ---------------------------------------------------------------- training
+
+
+@command("train", "E-SSL pretext training + linear probe, checked against exact information")
+def cmd_train(args) -> int:
+    from synthetic.training import TrainConfig
+
+    from .learned import run_seeds
+
+    config = TrainConfig(model=args.model, mode=args.mode, lam=args.lam, epochs=args.epochs,
+                         batch_size=args.batch_size, lr=args.lr, feature_dim=args.feature_dim,
+                         n_codes=args.n_codes, device=args.device)
+    result = run_seeds(args.world, args.transform, config, args.seeds, base_aug=args.base_aug,
+                       cache_dir=args.cache, show_progress=not args.quiet)
+    if args.json:
+        print_json({**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history}
+                                       for r in result["runs"]]})
+        return 0
+    print(f"{args.world} / {args.transform} / {args.model} / mode {args.mode} / base {args.base_aug} / "
+          f"{args.epochs} epochs / seeds {','.join(map(str, args.seeds))}")
+    print(format_summary(result["summary"]))
+    return 0
+
+
+METRIC_NOTES = {
+    "pretext_acc": "accuracy on A, held-out styles",
+    "pretext_acc_full": "accuracy on A, exact full distribution",
+    "bayes_acc_A_given_X": "exact: Bayes accuracy of A from X",
+    "ce_bound_bits": "H(A) - CE_A, full distribution",
+    "I_A_X": "exact: I(A;X), bound on the line above",
+    "probe_acc": "linear probe on C, held-out styles",
+    "probe_acc_random_init": "same probe on the random-init encoder",
+    "usable_bits_C": "H(C) - CE_probe, full distribution",
+    "I_C_X": "exact: I(C;X), bound on the line above",
+    "I_A_Z": "exact on the learned code", "I_C_Z": "exact on the learned code",
+    "I_A_Z_given_C": "exact on the learned code", "I_A_C_given_Z": "explaining-away on the code",
+    "H_C_given_Z": "exact on the learned code", "seconds": "wall time per seed",
+}
+
+
+def format_summary(summary: dict) -> str:
+    rows = [f"{'metric':<26} {'mean':>9} {'std':>8}  n"]
+    for key, stats in summary.items():
+        note = METRIC_NOTES.get(key, "")
+        rows.append(f"{key:<26} {stats['mean']:9.4f} {stats['std']:8.4f}  {stats['n']}  {note}")
+    return "\n".join(rows)
+
+
+def _seeds(text: str) -> list[int]:
+    try:
+        seeds = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seeds must be comma-separated integers, got {text!r}") from None
+    if not seeds or any(s < 0 for s in seeds):
+        raise argparse.ArgumentTypeError(f"seeds must be non-negative integers, got {text!r}")
+    return seeds
+
+
+def _configure_train(p: argparse.ArgumentParser) -> None:
+    from synthetic.training import MODELS, MODES
+
+    _world_and_transform(p)
+    p.add_argument("--model", choices=MODELS, default="cnn")
+    p.add_argument("--mode", choices=MODES, default="normal",
+                   help="normal: CE_A; add: CE_A + lam*CE_C; eliminate: class removed by gradient reversal")
+    p.add_argument("--lam", type=float, default=1.0, help="weight of the class loss / strength of the reversal")
+    p.add_argument("--base-aug", choices=("none", "crop-flip", "simclr"), default="none")
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--feature-dim", type=int, default=64)
+    p.add_argument("--n-codes", type=int, default=16, help="codes of the categorical bottleneck")
+    p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="comma-separated, e.g. 0,1,2")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    p.add_argument("--cache", default=None, metavar="DIR", help="keep finished seeds here; rerun resumes")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--history", action="store_true", help="with --json: include per-epoch metrics")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+cmd_train.configure = _configure_train
+
+
 # ---------------------------------------------------------------- entry point
 
 
