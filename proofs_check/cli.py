@@ -280,6 +280,42 @@ def _configure_train(p: argparse.ArgumentParser) -> None:
 cmd_train.configure = _configure_train
 
 
+# ---------------------------------------------------------------- reproduction
+
+
+@command("reproduce", "reproduce every claim of the paper: report.md, results.json and figures")
+def cmd_reproduce(args) -> int:
+    from .reproduce import QUICK, Budget, reproduce
+
+    budget = QUICK if args.quick else Budget()
+    if args.seeds is not None:
+        budget = Budget(steps=budget.steps, batch_size=budget.batch_size, seeds=tuple(args.seeds))
+    if args.steps is not None:
+        budget = Budget(steps=args.steps, batch_size=budget.batch_size, seeds=budget.seeds)
+    claims = reproduce(args.out, budget, device=args.device, only=args.only)
+    width = max(len(c.title) for c in claims)
+    print()
+    for c in claims:
+        print(f"{c.title:<{width}}  {c.verdict}")
+    print(f"\nreport: {args.out}/report.md")
+    return 0
+
+
+def _configure_reproduce(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="report", help="output folder (default: report)")
+    p.add_argument("--quick", action="store_true", help="a small training budget: minutes, noisier numbers")
+    p.add_argument("--steps", type=int, default=None, help="optimiser steps per training run")
+    p.add_argument("--seeds", type=_seeds, default=None, help="comma-separated (default 0,1,2)")
+    p.add_argument("--only", nargs="*", default=None, metavar="CLAIM",
+                   help="claim keys (prefixes): proofs seven_exact explaining_away fine_multi_exact "
+                        "seven_trained_natural seven_trained_digits modes base_aug equivariant_model "
+                        "fine_multi_trained information_plane")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+
+
+cmd_reproduce.configure = _configure_reproduce
+
+
 # ---------------------------------------------------------------- entry point
 
 
