@@ -210,7 +210,7 @@ def cmd_train(args) -> int:
                          batch_size=args.batch_size, lr=args.lr, feature_dim=args.feature_dim,
                          n_codes=args.n_codes, device=args.device)
     result = run_seeds(args.world, args.transform, config, args.seeds, base_aug=args.base_aug,
-                       cache_dir=args.cache, show_progress=not args.quiet)
+                       cache_dir=args.cache, show_progress=not args.quiet, info_every=args.info_every)
     if args.json:
         print_json({**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history}
                                        for r in result["runs"]]})
@@ -269,6 +269,8 @@ def _configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--feature-dim", type=int, default=64)
     p.add_argument("--n-codes", type=int, default=16, help="codes of the categorical bottleneck")
+    p.add_argument("--info-every", type=int, default=1, metavar="K",
+                   help="bottleneck: exact information of the code every K epochs (and the last)")
     p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="comma-separated, e.g. 0,1,2")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     p.add_argument("--cache", default=None, metavar="DIR", help="keep finished seeds here; rerun resumes")

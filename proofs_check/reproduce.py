@@ -268,18 +268,29 @@ def claim_seven_trained(run: Runner, world: str, out: Path) -> Claim:
 
 
 def claim_modes(run: Runner, out: Path) -> Claim:
-    results = {mode: run("natural", "rot4", mode=mode, lam=0.3 if mode != "normal" else 1.0)["summary"]
-               for mode in ("add", "normal", "eliminate")}
-    acc = {m: s["pretext_acc"]["mean"] for m, s in results.items()}
-    ok = acc["add"] > acc["normal"] > acc["eliminate"]
-    rows = [(m, _ms(s, "pretext_acc"), _ms(s, "pretext_acc_full"), _ms(s, "probe_acc")) for m, s in results.items()]
+    # The occluded world: the class is ambiguous there (H(C|X) > 0) and the Bayes accuracy of A
+    # is below 1, so rotation accuracy has room to move; in the natural world it saturates.
+    results = {("normal", None): run("occluded", "rot4")["summary"]}
+    for lam in (0.3, 1.0):
+        for mode in ("add", "eliminate"):
+            results[(mode, lam)] = run("occluded", "rot4", mode=mode, lam=lam)["summary"]
+    acc = {k: s["pretext_acc"]["mean"] for k, s in results.items()}
+    normal = acc[("normal", None)]
+    orders = {lam: acc[("add", lam)] > normal > acc[("eliminate", lam)] for lam in (0.3, 1.0)}
+    verdict = ("reproduced" if all(orders.values()) else "partly reproduced" if any(orders.values())
+               or all(normal > acc[("eliminate", lam)] for lam in (0.3, 1.0)) else "not reproduced")
+    rows = [(m if lam is None else f"{m} (λ = {lam})", _ms(s, "pretext_acc"), _ms(s, "pretext_acc_full"),
+             _ms(s, "bayes_acc_A_given_X"), _ms(s, "probe_acc")) for (m, lam), s in results.items()]
     return Claim("modes", "Class information helps predict the rotation",
-                 "Rotation accuracy: CE_rot + λ·CE_cls (add) > CE_rot (normal) > class information removed (eliminate).",
-                 "reproduced" if ok else ("partly reproduced" if acc["normal"] > acc["eliminate"] else "not reproduced"),
-                 f"Held-out pretext accuracy: add {acc['add']:.3f}, normal {acc['normal']:.3f}, eliminate "
-                 f"{acc['eliminate']:.3f} (λ = 0.3 for add and for the gradient-reversal adversary).",
-                 _markdown_table(("mode", "pretext acc (held out)", "pretext acc (full)", "probe acc"), rows),
-                 numbers=results)
+                 "Rotation accuracy: CE_rot + λ·CE_cls (add) > CE_rot (normal) > class information removed "
+                 "(eliminate).", verdict,
+                 "Occluded world, rot4, held-out pretext accuracy: normal " f"{normal:.3f}; "
+                 + "; ".join(f"λ = {lam}: add {acc[('add', lam)]:.3f}, eliminate {acc[('eliminate', lam)]:.3f}"
+                             for lam in (0.3, 1.0))
+                 + ". The adversary is a gradient-reversal layer with the class head still training.",
+                 _markdown_table(("mode", "pretext acc (held out)", "pretext acc (full)", "Bayes acc A|X",
+                                  "probe acc"), rows),
+                 numbers={f"{m}/{lam}": s for (m, lam), s in results.items()})
 
 
 def claim_base_augmentation(run: Runner, out: Path) -> Claim:

@@ -64,6 +64,7 @@ class LinearProbe:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
+        from threadpoolctl import threadpool_limits
 
         Z, y, w = _check(Z, y, sample_weight)
         self.classes_ = np.unique(y)
@@ -71,7 +72,10 @@ class LinearProbe:
             raise ProbeInputError(f"a probe needs at least two classes, got {self.classes_.tolist()}")
         # sklearn scales the penalty by the weights' total; weights summing to n keep C's usual meaning.
         self.model_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=self.max_iter))
-        self.model_.fit(Z, y, logisticregression__sample_weight=w * len(y))
+        # One BLAS thread: the fit is small (~50 ms), and two threads stall it by 100x and more
+        # whenever another process holds a core.
+        with threadpool_limits(limits=1):
+            self.model_.fit(Z, y, logisticregression__sample_weight=w * len(y))
         self.accuracy_ = self.score(Z, y, w)
         self.cross_entropy_bits_ = self.cross_entropy_bits(Z, y, w)
         self.usable_bits_ = entropy_bits(y, w) - self.cross_entropy_bits_

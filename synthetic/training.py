@@ -143,7 +143,7 @@ def train(model, dataset, config: TrainConfig, seed: int,
 
 
 @torch.no_grad()
-def evaluate(model, dataset, device: str = "cpu", batch_size: int = 2048) -> dict[str, np.ndarray]:
+def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict[str, np.ndarray]:
     """Features, action probabilities and predictions for every row (float64 numpy).
 
     For the bottleneck the features are the code probabilities q(z|x).
