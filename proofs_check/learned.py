@@ -30,6 +30,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 BOUND_TOL = 1e-6  # float32 networks: probabilities sum to 1 within ~1e-7
+CACHE_VERSION = 1  # bump when a change to training or evaluation makes cached runs stale
 
 
 class BoundViolation(AssertionError):
@@ -37,9 +38,10 @@ class BoundViolation(AssertionError):
 
 
 def _check(name: str, value: float, limit: float, tol: float = BOUND_TOL) -> dict:
+    """``{"value", "limit"}`` when ``value <= limit + tol``; raises :class:`BoundViolation` otherwise."""
     if value > limit + tol:
         raise BoundViolation(f"{name}: learned {value:.9g} exceeds its exact limit {limit:.9g} by {value - limit:.3g}")
-    return {"value": value, "limit": limit, "holds": True}
+    return {"value": value, "limit": limit}
 
 
 def make_world(world: str, base_aug: str = "none", **overrides):
@@ -52,10 +54,14 @@ def make_world(world: str, base_aug: str = "none", **overrides):
     return presets.get(world, **overrides)
 
 
-def _entropy_bits(labels: np.ndarray, weights: np.ndarray) -> float:
-    p = np.bincount(labels, weights=weights)
-    p = p[p > 0]
-    return float(-np.dot(p, np.log2(p)))
+def train_test_split(full, seed: int, test_fraction: float = 0.25):
+    """(train, test, held-out grouping): a seeded quarter of the styles (images, for real
+    data) is held out; a world with a single style trains and tests on its full grid."""
+    by = "image" if "image" in full.groups else "S"
+    if len(np.unique(full.groups[by])) > 1:
+        train, test = full.split(test_fraction, seed=seed, by=by)
+        return train, test, by
+    return full, full, "none"
 
 
 def bottleneck_information(world, transform: str, dataset, model) -> dict:
@@ -97,40 +103,37 @@ def run_one(world_name: str, transform: str, config, seed: int, base_aug: str = 
     """
     if isinstance(info_every, bool) or not isinstance(info_every, int) or info_every < 1:
         raise ValueError(f"info_every must be a positive int, got {info_every!r}")
-    from synthetic.probe import LinearProbe
+    from synthetic.probe import LinearProbe, entropy_bits
     from synthetic.training import build_model, evaluate, train, weighted_cross_entropy_bits
     from synthetic.world_errors import ExactAnalysisUnavailable
 
     t0 = time.perf_counter()
     world = make_world(world_name, base_aug, **(world_overrides or {}))
     full = world.dataset(transform)
-    by = "image" if "image" in full.groups else "S"
-    if len(np.unique(full.groups[by])) > 1:
-        train_ds, test_ds = full.split(0.25, seed=seed, by=by)
-    else:  # a single style (six-nine): nothing to hold out, so train and test are the full grid
-        train_ds, test_ds, by = full, full, "none"
+    train_ds, test_ds, by = train_test_split(full, seed)
     try:
         exact = world.analyze(transform)
     except ExactAnalysisUnavailable:
         exact = None
 
-    def probe_metrics(model, prefix: str) -> dict:
+    def probe_metrics(model) -> tuple[dict, dict, dict]:
+        """Probe metrics, and the evaluations of the test split and the full grid."""
         tr, te, fu = (evaluate(model, d, config.device) for d in (train_ds, test_ds, full))
         probe = LinearProbe().fit(tr["features"], train_ds.c, train_ds.weights)
-        out = {f"{prefix}probe_acc": probe.score(te["features"], test_ds.c, test_ds.weights),
-               f"{prefix}probe_acc_full": probe.score(fu["features"], full.c, full.weights),
-               f"{prefix}usable_bits_C": probe.usable_bits(fu["features"], full.c, full.weights)}
+        out = {"probe_acc": probe.score(te["features"], test_ds.c, test_ds.weights),
+               "probe_acc_full": probe.score(fu["features"], full.c, full.weights),
+               "usable_bits_C": probe.usable_bits(fu["features"], full.c, full.weights)}
         return out, te, fu
 
     model = build_model(config, full, seed)
-    random_init, _, _ = probe_metrics(model, "")
+    random_init, _, _ = probe_metrics(model)
     on_epoch = None
     if config.model == "bottleneck" and exact is not None:
         def on_epoch(epoch, m):
             due = epoch % info_every == 0 or epoch == config.epochs
             return bottleneck_information(world, transform, full, m) if due else {}
     history = train(model, train_ds, config, seed, on_epoch=on_epoch, progress=progress)
-    trained, test_eval, full_eval = probe_metrics(model, "")
+    trained, test_eval, full_eval = probe_metrics(model)
 
     run = {"seed": seed, "held_out": by, "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
            "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
@@ -138,7 +141,7 @@ def run_one(world_name: str, transform: str, config, seed: int, base_aug: str = 
            **trained,
            "probe_acc_random_init": random_init["probe_acc"],
            "usable_bits_C_random_init": random_init["usable_bits_C"]}
-    run["ce_bound_bits"] = _entropy_bits(full.a, full.weights) - run["ce_A_bits"]
+    run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]
     if exact is not None:
         refs = {k: float(exact[k]) for k in ("H_A", "I_A_X", "bayes_acc_A_given_X", "H_C", "I_C_X",
                                               "bayes_acc_C_given_X")}
@@ -186,6 +189,14 @@ def atomic_write_json(path: Path, obj) -> None:
     os.replace(tmp, path)
 
 
+def world_fingerprint(world) -> str:
+    """A hash of what a world renders and how it is described: a changed preset gets a new cache key."""
+    digest = hashlib.sha256(world.describe().encode())
+    if hasattr(world, "raw_images"):
+        digest.update(np.ascontiguousarray(world.raw_images()).tobytes())
+    return digest.hexdigest()[:16]
+
+
 def experiment_key(**parts) -> str:
     """A short stable hash of an experiment's definition (used to name its result files)."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
@@ -201,8 +212,10 @@ def run_seeds(world: str, transform: str, config, seeds: Sequence[int], base_aug
     """
     from tqdm import tqdm
 
-    definition = {"world": world, "transform": transform, "base_aug": base_aug,
-                  "world_overrides": world_overrides or {}, "train": config.as_dict()}
+    definition = {"version": CACHE_VERSION, "world": world,
+                  "world_fingerprint": world_fingerprint(make_world(world, base_aug, **(world_overrides or {}))),
+                  "transform": transform, "base_aug": base_aug, "world_overrides": world_overrides or {},
+                  "train": config.as_dict()}
     if info_every != 1:
         definition["info_every"] = info_every
     key = experiment_key(**definition)

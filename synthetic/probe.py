@@ -29,6 +29,8 @@ def _check(Z, y, weights):
         raise ProbeInputError(f"features must be 2-D (n_samples, n_features), got shape {Z.shape}")
     if y.shape != (Z.shape[0],):
         raise ProbeInputError(f"labels have shape {y.shape}, expected ({Z.shape[0]},)")
+    if len(y) == 0:
+        raise ProbeInputError("no samples")
     if not np.isfinite(Z).all():
         raise ProbeInputError("features contain NaN or infinite values")
     if weights is None:

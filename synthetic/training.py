@@ -16,7 +16,7 @@ classify while the encoder is pushed to remove what it uses.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
@@ -51,7 +51,6 @@ class TrainConfig:
     width: int = 16
     n_codes: int = 16
     device: str = "cpu"
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -63,7 +62,8 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "feature_dim", "width", "n_codes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "epochs" else 1):
-                raise TrainConfigError(f"{name} must be a positive int, got {value!r}")
+                kind = "a non-negative" if name == "epochs" else "a positive"
+                raise TrainConfigError(f"{name} must be {kind} int, got {value!r}")
         if not (self.lr > 0) or not np.isfinite(self.lr):
             raise TrainConfigError(f"lr must be a positive number, got {self.lr!r}")
         if not (self.lam >= 0) or not np.isfinite(self.lam):

@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 
-from .image_ids import image_ids
+from theory import outcome_ids
 from .world_errors import WorldError
 
 __all__ = ["GRID_BITS", "STATISTICS", "statistic_ids", "statistics_ids"]
@@ -79,7 +79,7 @@ def statistic_ids(images: np.ndarray, name: str) -> np.ndarray:
     if np.ndim(images) != 4:
         raise WorldError(f"views need images of shape (N, channels, H, W), got shape {np.shape(images)}")
     values = np.ascontiguousarray(STATISTICS[name](np.asarray(images)))
-    return image_ids(values)[0]
+    return outcome_ids(values)[0]
 
 
 def statistics_ids(images: np.ndarray, names: tuple[str, ...] = tuple(STATISTICS)) -> dict[str, np.ndarray]:
@@ -94,5 +94,5 @@ def statistics_ids(images: np.ndarray, names: tuple[str, ...] = tuple(STATISTICS
     """
     out = {name: statistic_ids(images, name) for name in names}
     key = np.stack([out[name] for name in names], axis=1) if names else np.zeros((np.shape(images)[0], 1), np.int64)
-    out["g"] = image_ids(key)[0]
+    out["g"] = outcome_ids(key)[0]
     return out

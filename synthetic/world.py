@@ -47,7 +47,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from . import transforms
-from .image_ids import image_ids
+from theory import outcome_ids
 from .views import STATISTICS, statistics_ids
 from .world_errors import WorldError
 from .world_knobs import KNOBS, POSE_GROUPS, ColourJitter, Style, build_spec, uniform
@@ -263,7 +263,7 @@ class GlyphWorld:
         key = ("ids", t.name)
         if key not in self._cache:
             X = self.images(t)
-            ids, first = image_ids(X.reshape(int(np.prod(X.shape[:4])), -1))
+            ids, first = outcome_ids(X.reshape(int(np.prod(X.shape[:4])), -1))
             self._cache[key] = (ids.reshape(X.shape[:4]), first)
         return self._cache[key]
 
@@ -275,7 +275,7 @@ class GlyphWorld:
         shape = (self.n_classes, self.n_styles, self.n_poses, t.n_actions)
         if view == "Xerased":
             erased = self._transformed(render_raw(self.spec, self.erased_glyph(erase)[None]), t)
-            ids, _ = image_ids(erased.reshape(int(np.prod(erased.shape[:4])), -1))
+            ids, _ = outcome_ids(erased.reshape(int(np.prod(erased.shape[:4])), -1))
             return np.broadcast_to(ids.reshape((1,) + shape[1:]), shape)
         key = ("stats", t.name)
         if key not in self._cache:

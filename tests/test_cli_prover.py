@@ -35,6 +35,11 @@ def test_statements_all_as_expected(capsys):
     assert "UNEXPECTED" not in out and "t1_identity_without_independence" in out
 
 
+def test_statements_from_the_full_causal_model(capsys):
+    assert main(["statements", "--causal"]) == 0
+    assert "UNEXPECTED" not in capsys.readouterr().out
+
+
 def test_counterexample_to_t1_without_independence_is_small_and_real():
     J = find_counterexample("I(A;Z) = I(A;Z|C) - I(A;C|Z)")
     assert J is not None and max(J.shape) <= 2

@@ -66,6 +66,10 @@ def test_unknown_variable_in_query():
         J.marginal("Q")
     with pytest.raises(InvalidDistribution, match="variable names must be strings"):
         entropy(J, [0])
+    with pytest.raises(InvalidDistribution, match="x: no variable given"):
+        entropy(J, ())
+    with pytest.raises(InvalidDistribution, match="y: no variable given"):
+        mutual_information(J, "A", [])
 
 
 @pytest.mark.parametrize("base", [0, -2, 1, 1.0, "two", None, True, float("inf")])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from synthetic import glyphs, presets, transforms
-from synthetic.image_ids import image_ids
+from theory import outcome_ids
 from synthetic.world import KNOBS, ColourJitter, GlyphWorld
 from synthetic.world_errors import WorldError
 
@@ -171,7 +171,7 @@ def test_image_ids_merge_exactly_equal_rows_only():
     rng = np.random.default_rng(1)
     base = (rng.random((50, 3, 4, 4)) < 0.5).astype(np.float32)
     rows = base[rng.integers(0, 50, 2000)]
-    ids, first = image_ids(rows)
+    ids, first = outcome_ids(rows)
     flat = rows.reshape(len(rows), -1)
     assert np.array_equal(flat, flat[first[ids]])
     assert len(first) == len(np.unique(flat, axis=0))

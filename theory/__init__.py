@@ -12,6 +12,7 @@ from ._errors import InvalidDistribution
 from ._joint import Joint
 from ._kl_divergence import kl_divergence
 from ._mutual_information import explaining_away, mutual_information
+from ._outcome_ids import outcome_ids
 from ._pushforward import PushforwardJoint, dense_ids, ids_of_outcomes
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "ids_of_outcomes",
     "kl_divergence",
     "mutual_information",
+    "outcome_ids",
 ]

@@ -10,11 +10,16 @@ from ._logs import Base, add_into
 Variables = Union[str, Iterable[str], None]
 
 
-def as_variables(joint, spec: Variables, role: str) -> frozenset[str]:
-    """A name or a sequence of names -> frozenset, checked against the joint's names."""
+def as_variables(joint, spec: Variables, role: str, allow_empty: bool = False) -> frozenset[str]:
+    """A name or a sequence of names -> frozenset, checked against the joint's names.
+
+    Only a conditioning set (``allow_empty``) may be empty: H() or I(;Y) is a typo, not 0.
+    """
     if spec is None:
-        return frozenset()
+        spec = ()
     names = (spec,) if isinstance(spec, str) else tuple(spec)
+    if not names and not allow_empty:
+        raise InvalidDistribution(f"{role}: no variable given")
     for name in names:
         if not isinstance(name, str):
             raise InvalidDistribution(f"{role}: variable names must be strings, got {name!r}")

@@ -20,5 +20,5 @@ def entropy(joint, x: Variables, given: Variables = None, base: object = 2):
     -3*log(3)/4 + 2*log(2)
     """
     xs = as_variables(joint, x, "x")
-    gs = as_variables(joint, given, "given")
+    gs = as_variables(joint, given, "given", allow_empty=True)
     return evaluate(joint, combine((1, xs | gs), (-1, gs)), base)

@@ -109,6 +109,16 @@ def _check_values(table: np.ndarray, exact: bool) -> None:
         )
 
 
+def axes_of(known: tuple[str, ...], names: Iterable[str]) -> tuple[int, ...]:
+    """Positions of ``names`` in ``known``; an unknown name raises :class:`InvalidDistribution`."""
+    out = []
+    for name in names:
+        if name not in known:
+            raise InvalidDistribution(f"unknown variable {name!r}; this joint has {', '.join(known)}")
+        out.append(known.index(name))
+    return tuple(out)
+
+
 def float_entropy_nats(p: np.ndarray) -> float:
     """``-sum p ln p`` over the positive cells of a float array (0 log 0 = 0)."""
     q = p[p > 0]
@@ -186,14 +196,17 @@ class Joint:
     def is_exact(self) -> bool:
         return self._exact
 
+    @classmethod
+    def _trusted(cls, table: np.ndarray, names: tuple[str, ...], exact: bool) -> "Joint":
+        """A joint from a table already known to be valid (a marginal of a valid joint)."""
+        out = cls.__new__(cls)
+        out._p, out._names, out._exact, out._cache = np.array(table), names, exact, {}
+        out._p.flags.writeable = False
+        return out
+
     def axes(self, names: Iterable[str]) -> tuple[int, ...]:
         """Axis indices of ``names``; unknown names raise :class:`InvalidDistribution`."""
-        out = []
-        for name in names:
-            if name not in self._names:
-                raise InvalidDistribution(f"unknown variable {name!r}; this joint has {', '.join(self._names)}")
-            out.append(self._names.index(name))
-        return tuple(out)
+        return axes_of(self._names, names)
 
     def marginal(self, *names: str) -> "Joint":
         """The joint of ``names``, axes in the order given.
@@ -210,10 +223,7 @@ class Joint:
         summed = self._p.sum(axis=drop) if drop else self._p
         order = sorted(keep)
         table = np.transpose(summed, [order.index(k) for k in keep]) if len(keep) > 1 else summed
-        out = Joint.__new__(Joint)
-        out._p, out._names, out._exact, out._cache = np.array(table), tuple(names), self._exact, {}
-        out._p.flags.writeable = False
-        return out
+        return Joint._trusted(table, tuple(names), self._exact)
 
     def _entropy_nats(self, variables: frozenset[str]):
         """H(variables) in nats: a float, or an exact {prime: coefficient} map. Cached."""

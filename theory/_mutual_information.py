@@ -19,7 +19,7 @@ def mutual_information(joint, x: Variables, y: Variables, given: Variables = Non
     """
     xs = as_variables(joint, x, "x")
     ys = as_variables(joint, y, "y")
-    gs = as_variables(joint, given, "given")
+    gs = as_variables(joint, given, "given", allow_empty=True)
     return evaluate(joint, combine((1, xs | gs), (1, ys | gs), (-1, xs | ys | gs), (-1, gs)), base)
 
 

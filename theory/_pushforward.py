@@ -14,8 +14,9 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ._errors import InvalidDistribution
-from ._joint import Joint, float_entropy_nats
+from ._joint import Joint, axes_of, float_entropy_nats
 from ._logs import exact_entropy_nats
+from ._outcome_ids import outcome_ids
 
 _MAX_KEY = 2**62
 _MAX_DENSE_CELLS = 10**8
@@ -34,17 +35,15 @@ def ids_of_outcomes(outcomes: np.ndarray, latent_shape: tuple[int, ...]) -> np.n
     glyph rotated onto itself) get the same id.
 
     >>> images = np.array([[[0, 1]], [[1, 0]], [[0, 1]]])   # 3 latent cells, 1x2 images
-    >>> ids_of_outcomes(images, (3,)).tolist()
-    [0, 1, 0]
+    >>> ids = ids_of_outcomes(images, (3,))
+    >>> bool(ids[0] == ids[2] != ids[1])
+    True
     """
-    outcomes = np.ascontiguousarray(outcomes)
-    n = int(np.prod(latent_shape))
+    outcomes = np.asarray(outcomes)
     if outcomes.shape[: len(latent_shape)] != tuple(latent_shape):
         raise InvalidDistribution(f"outcomes of shape {outcomes.shape} do not start with latent shape {latent_shape}")
-    rows = outcomes.reshape(n, -1)
-    as_bytes = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))[:, 0]
-    _, inverse = np.unique(as_bytes, return_inverse=True)
-    return inverse.reshape(latent_shape).astype(np.int64)
+    n = int(np.prod(latent_shape))
+    return outcome_ids(outcomes.reshape((n,) + outcomes.shape[len(latent_shape):]))[0].reshape(latent_shape)
 
 
 class PushforwardJoint:
@@ -120,43 +119,44 @@ class PushforwardJoint:
         return self._latent.is_exact
 
     def axes(self, names) -> tuple[int, ...]:
-        out = []
-        for name in names:
-            if name not in self._names:
-                raise InvalidDistribution(f"unknown variable {name!r}; this joint has {', '.join(self._names)}")
-            out.append(self._names.index(name))
-        return tuple(out)
+        return axes_of(self._names, names)
 
-    def _group_ids(self, names: Sequence[str]) -> tuple[np.ndarray, int]:
-        """One id per latent cell for the tuple of ``names``, and an upper bound on the ids."""
-        latent_names = self._latent.names
-        ndim = len(latent_names)
+    def _values(self, name: str) -> tuple[np.ndarray, int]:
+        """(values of ``name`` broadcastable to the latent shape, cardinality)."""
+        if name in self._ids:
+            return self._ids[name], self._cards[name]
+        axis = self._latent.names.index(name)
+        card = self._latent.shape[axis]
+        shape = [-1 if i == axis else 1 for i in range(len(self._latent.shape))]
+        return np.arange(card, dtype=np.int64).reshape(shape), card
+
+    def _group_ids(self, names: Sequence[str], densify: bool = True) -> tuple[np.ndarray, int]:
+        """One id per latent cell for the tuple of ``names`` and an upper bound on the ids.
+
+        Without ``densify`` the id is the mixed-radix index into the dense table of ``names``.
+        """
         key: np.ndarray | int = 0
         bound = 1
         for name in names:
-            if name in self._ids:
-                values, card = self._ids[name], self._cards[name]
-            else:
-                axis = latent_names.index(name)
-                card = self._latent.shape[axis]
-                values = np.arange(card, dtype=np.int64).reshape([-1 if i == axis else 1 for i in range(ndim)])
-            if bound * card >= _MAX_KEY:
+            values, card = self._values(name)
+            if densify and bound * card >= _MAX_KEY:
                 key, bound = dense_ids(np.broadcast_to(key, self._latent.shape))
             key = key * card + values
             bound *= card
         key = np.broadcast_to(key, self._latent.shape)
-        if bound > max(4 * key.size, 2**20):
+        if densify and bound > max(4 * key.size, 2**20):
             key, bound = dense_ids(key)
         return key, bound
 
-    def _distribution(self, names: Sequence[str]) -> tuple[np.ndarray, int]:
-        key, bound = self._group_ids(names)
+    def _distribution(self, names: Sequence[str], densify: bool = True) -> np.ndarray:
+        """Probabilities of the (grouped) values of ``names``: one bincount over the latent cells."""
+        key, bound = self._group_ids(names, densify)
         p = self._latent.probabilities
         if not self.is_exact:
-            return np.bincount(key.ravel(), weights=p.ravel(), minlength=bound), bound
+            return np.bincount(key.ravel(), weights=p.ravel(), minlength=bound)
         sums = np.full(bound, Fraction(0), dtype=object)
         np.add.at(sums, key.ravel(), p.ravel())
-        return sums, bound
+        return sums
 
     def _entropy_nats(self, variables: frozenset[str]):
         if not variables:
@@ -166,7 +166,7 @@ class PushforwardJoint:
             return self._latent._entropy_nats(variables)
         hit = self._cache.get(variables)
         if hit is None:
-            dist, _ = self._distribution(sorted(variables))
+            dist = self._distribution(sorted(variables))
             hit = exact_entropy_nats(dist) if self.is_exact else float_entropy_nats(dist)
             self._cache[variables] = hit
         return hit
@@ -185,30 +185,13 @@ class PushforwardJoint:
             raise InvalidDistribution(f"variable repeated in marginal{names}")
         if set(names) <= set(self._latent.names):
             return self._latent.marginal(*names)
-        cards = [self._cards[n] if n in self._ids else self._latent.shape[self._latent.names.index(n)] for n in names]
+        cards = [self._values(n)[1] for n in names]
         n_cells = int(np.prod(cards, dtype=object))
         if n_cells > _MAX_DENSE_CELLS:
             raise InvalidDistribution(
                 f"the dense marginal of {names} would have {n_cells} cells; use the measures, which never build it"
             )
-        key = np.zeros(self._latent.shape, dtype=np.int64)
-        for name, card in zip(names, cards):
-            if name in self._ids:
-                values = self._ids[name]
-            else:
-                axis = self._latent.names.index(name)
-                values = np.arange(card).reshape([-1 if i == axis else 1 for i in range(len(self._latent.shape))])
-            key = key * card + values
-        p = self._latent.probabilities
-        if self.is_exact:
-            table = np.full(n_cells, Fraction(0), dtype=object)
-            np.add.at(table, key.ravel(), p.ravel())
-        else:
-            table = np.bincount(key.ravel(), weights=p.ravel(), minlength=n_cells)
-        out = Joint.__new__(Joint)
-        out._p, out._names, out._exact, out._cache = table.reshape(cards), tuple(names), self.is_exact, {}
-        out._p.flags.writeable = False
-        return out
+        return Joint._trusted(self._distribution(names, densify=False).reshape(cards), tuple(names), self.is_exact)
 
     def __repr__(self) -> str:
         kind = "exact" if self.is_exact else "float"

@@ -1,4 +1,4 @@
-"""Exact ids of images compared by their bytes, fast enough for 10^5 images.
+"""Exact ids of outcomes (rendered images) compared by their bytes, fast enough for 10^5 of them.
 
 A keyed hash (mod 2**64) of each row's mixed 32-bit words sorts far faster than
 ``np.unique`` on raw byte rows; every row is then compared word for word with the first row
@@ -6,7 +6,7 @@ of its hash class, so a hash collision can never merge two different images (on 
 collision, the slow exact path runs instead).
 
 >>> import numpy as np
->>> ids, first = image_ids(np.array([[[0.0, 1.0]], [[1.0, 0.0]], [[0.0, 1.0]]]))
+>>> ids, first = outcome_ids(np.array([[[0.0, 1.0]], [[1.0, 0.0]], [[0.0, 1.0]]]))
 >>> bool(ids[0] == ids[2] != ids[1]), sorted(ids[first].tolist())
 (True, [0, 1])
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["image_ids"]
+__all__ = ["outcome_ids"]
 
 _CHUNK_ROWS = 8192
 _SEED = 20240611
@@ -32,7 +32,7 @@ def _words(rows: np.ndarray) -> np.ndarray:
     return raw
 
 
-def image_ids(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def outcome_ids(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Dense ids ``0..k-1`` for the items along axis 0 (equal bytes, equal id) and the index
     of the first item of each id. Ids are numbered in the order of the sorted hashes.
 
