@@ -27,9 +27,9 @@ Sum equals the goal exactly (checked in rational arithmetic).  ∎
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
@@ -86,9 +86,16 @@ class ElementalInequality:
     first: str
     second: str | None
     given: tuple[str, ...]
-    expression: InfoExpression = field(compare=False, repr=False)
     is_equality = False
     source = "elemental"
+
+    @cached_property
+    def expression(self) -> InfoExpression:
+        """Derived from the fields, never passed in: a certificate cannot carry a forged left side.
+        Any H(X|Y) or I(X;Y|Z) is non-negative, so every such term is a sound step."""
+        if self.second is None:
+            return entropy(self.first, self.given)
+        return mutual_information(self.first, self.second, self.given)
 
     @property
     def left(self) -> str:
@@ -138,13 +145,12 @@ def _elementals(variables: tuple[str, ...]) -> tuple[ElementalInequality, ...]:
     out = []
     for i, name in enumerate(variables):
         rest = tuple(v for j, v in enumerate(variables) if j != i)
-        out.append(ElementalInequality(name, None, rest, entropy(name, rest)))
+        out.append(ElementalInequality(name, None, rest))
     for i, j in combinations(range(len(variables)), 2):
         rest = [v for k, v in enumerate(variables) if k not in (i, j)]
         for size in range(len(rest) + 1):
             for given in combinations(rest, size):
-                expr = mutual_information(variables[i], variables[j], given)
-                out.append(ElementalInequality(variables[i], variables[j], given, expr))
+                out.append(ElementalInequality(variables[i], variables[j], given))
     return tuple(out)
 
 
@@ -271,7 +277,12 @@ class ProofResult:
         if self.method == "identity":
             return goal.is_zero() and not self.certificates
         targets = [goal] if kind == ">=" else [goal, -goal]
-        return len(self.certificates) == len(targets) and all(
+        hypotheses = {str(c) for c in self.constraints}
+        uses_only_hypotheses = all(
+            str(inequality) in hypotheses
+            for c in self.certificates for _, inequality in c.terms if inequality.source == "constraint"
+        )
+        return uses_only_hypotheses and len(self.certificates) == len(targets) and all(
             c.target == t and c.verify() for c, t in zip(self.certificates, targets)
         )
 

@@ -184,6 +184,13 @@ def test_tampered_certificates_fail_verification() -> None:
     assert not wrong_target.verify()
 
 
+def test_a_certificate_may_only_use_the_proofs_own_hypotheses() -> None:
+    result = prove("I(A;Z) <= I(A;Z|C)", ["I(A;C) = 0"])
+    assert result.verify()
+    stranger = prove("I(A;Z) <= I(A;Z|C)", ["I(A;C) = 0", "H(Z) = 0"])
+    assert not dataclasses.replace(result, constraints=stranger.constraints[1:]).verify()
+
+
 def test_negative_multiplier_on_an_inequality_is_rejected() -> None:
     (inequality,) = [e for e in elemental_inequalities(["A", "B"]) if str(e) == "I(A;B) >= 0"]
     # -I(A;B) is a valid linear identity but not a valid use of I(A;B) >= 0.
