@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 BOUND_TOL = 1e-6  # float32 networks: probabilities sum to 1 within ~1e-7
-CACHE_VERSION = 1  # bump when a change to training or evaluation makes cached runs stale
+CACHE_VERSION = 2  # bump when a change to training or evaluation makes cached runs stale
 
 
 class BoundViolation(AssertionError):

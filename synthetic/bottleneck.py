@@ -5,16 +5,17 @@ information of raw features is uninformative. A categorical code Z ~ q(z|x) is n
 with a world's exact p(latents, x) it gives the exact table p(latents, z)
 (:func:`joint_with_codes`), from which I(A;Z), I(C;Z), I(A;C|Z), ... are finite sums.
 
-Training loss (chosen here): the expected cross-entropy of the decoder under the code,
+Two training objectives (``objective=``), both computed exactly (no sampling):
 
-    L(x, a) = E_{z ~ q(z|x)} [-log p(a|z)] = -sum_z q(z|x) log p(a|z)        (nats),
+* ``"mixture"`` (default): the cross-entropy of the mixture predictor
+  p(a|x) = sum_z q(z|x) p(a|z), i.e. -log sum_z q(z|x) p(a|z). H(A) - loss bounds I(A;X).
+* ``"expected"``: E_{z ~ q(z|x)}[-log p(a|z)]. Averaged over the data it is >= H(A|Z), so
+  H(A) - loss is a Barber-Agakov lower bound on I(A;Z) of the code itself.
 
-computed exactly (no sampling). Averaged over the data it is the cross-entropy of p(a|z)
-under the joint p(a, z), which is >= H(A|Z) with equality for the best table, so
-H(A) - L is a Barber-Agakov lower bound on I(A;Z) *of the code itself*; minimising L
-maximises I(A;Z). (The alternative -log sum_z q(z|x) p(a|z) scores the mixture predictor
-p(a|x) and bounds I(A;X) instead; :meth:`CategoricalBottleneck.action_probs` gives that
-predictor for accuracies.)
+The mixture is the default because it trains: on the natural world under rot4 (seed 0, 8
+epochs) it reached I(A;Z) = 0.93 bits where the expected loss stayed near 0.1 bits, its
+gradient at a near-uniform code being a ratio rather than a difference of near-equal logs.
+Either way I(A;Z) itself is computed exactly from the code, not bounded.
 
 >>> import numpy as np, torch
 >>> from synthetic.torch_runtime import seeded
@@ -54,8 +55,12 @@ class CategoricalBottleneck(nn.Module):
     encoder of a finite world.
     """
 
-    def __init__(self, source: nn.Module | int, n_codes: int, n_actions: int, *, temperature: float = 1.0):
+    def __init__(self, source: nn.Module | int, n_codes: int, n_actions: int, *, temperature: float = 1.0,
+                 objective: str = "mixture"):
         super().__init__()
+        if objective not in ("mixture", "expected"):
+            raise NetworkConfigError(f"objective must be 'mixture' or 'expected', got {objective!r}")
+        self.objective = objective
         self.n_codes = positive_int(n_codes, "n_codes")
         self.n_actions = positive_int(n_actions, "n_actions")
         self.temperature = temperature
@@ -68,9 +73,9 @@ class CategoricalBottleneck(nn.Module):
             self.n_inputs, self.logit_table = None, None
             self.encoder = source
             self.to_codes = nn.Linear(feature_dim_of(source), n_codes)
-        # Small random decoder logits: with a uniform table every code would get the same
-        # gradient and the codes would never separate.
-        self.decoder_logits = nn.Parameter(0.1 * torch.randn(n_codes, n_actions))
+        # Random decoder logits: with a uniform table every code would get the same gradient
+        # and the codes would never separate.
+        self.decoder_logits = nn.Parameter(torch.randn(n_codes, n_actions))
 
     def __setattr__(self, name: str, value: object) -> None:
         if name == "temperature" and (
@@ -126,9 +131,13 @@ class CategoricalBottleneck(nn.Module):
         return self.code_probs(x) @ self.decoder_probs()
 
     def loss(self, x: torch.Tensor, actions: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
-        """E_q[-log p(a|z)] in nats: the batch mean, or the ``weights``-weighted mean."""
-        log_p = F.log_softmax(self.decoder_logits, dim=1)  # (m, A)
-        per_sample = -(self.code_probs(x) * log_p[:, actions].T).sum(dim=1)
+        """The ``objective`` in nats: the batch mean, or the ``weights``-weighted mean."""
+        log_p = F.log_softmax(self.decoder_logits, dim=1)[:, actions].T  # (N, m): log p(a_i|z)
+        log_q = F.log_softmax(self.code_logits(x) / self.temperature, dim=1)
+        if self.objective == "mixture":
+            per_sample = -torch.logsumexp(log_q + log_p, dim=1)
+        else:
+            per_sample = -(log_q.exp() * log_p).sum(dim=1)
         return weighted_mean(per_sample, weights)
 
 

@@ -399,18 +399,38 @@ def test_bottleneck_rejects_bad_settings_and_ids() -> None:
         model.code_probs(torch.rand(2, 1, 8, 8))
 
 
-def test_bottleneck_loss_is_the_expected_cross_entropy_of_the_exact_joint() -> None:
-    # Over a finite world weighted by p(a, x), the loss is sum_{a,z} p(a,z) (-log p(a|z)).
+def _finite_world(objective: str):
     rng = np.random.default_rng(0)
     p_ax = rng.integers(0, 5, size=(3, 6)).astype(np.float64)
     p_ax /= p_ax.sum()
     with seeded(0):
-        model = CategoricalBottleneck(6, n_codes=4, n_actions=3).double()
+        model = CategoricalBottleneck(6, n_codes=4, n_actions=3, objective=objective).double()
     a, x = np.meshgrid(np.arange(3), np.arange(6), indexing="ij")
     loss = model.loss(torch.from_numpy(x.ravel()), torch.from_numpy(a.ravel()), weights=torch.from_numpy(p_ax.ravel()))
+    return p_ax, model, loss
+
+
+def test_expected_objective_is_the_cross_entropy_of_the_exact_joint() -> None:
+    # Over a finite world weighted by p(a, x), the loss is sum_{a,z} p(a,z) (-log p(a|z)) >= H(A|Z).
+    p_ax, model, loss = _finite_world("expected")
     p_az = joint_with_codes(p_ax, model.code_table(torch.arange(6)))
     log_p = F.log_softmax(model.decoder_logits, dim=1).detach().numpy()  # (z, a)
     assert loss.item() == pytest.approx(-(p_az * log_p.T).sum(), abs=1e-12)
+    h_a_given_z = -(p_az * np.log(p_az / p_az.sum(axis=0, keepdims=True))).sum()
+    assert loss.item() >= h_a_given_z - 1e-12
+
+
+def test_mixture_objective_is_the_cross_entropy_of_the_mixture_predictor() -> None:
+    p_ax, model, loss = _finite_world("mixture")
+    mixture = model.action_probs(torch.arange(6)).detach().numpy()  # (x, a)
+    assert loss.item() == pytest.approx(-(p_ax * np.log(mixture.T)).sum(), abs=1e-12)
+    _, _, expected = _finite_world("expected")
+    assert loss.item() <= expected.item() + 1e-12  # Jensen: the mixture never scores worse
+
+
+def test_bottleneck_rejects_unknown_objective() -> None:
+    with pytest.raises(NetworkConfigError, match="objective must be 'mixture' or 'expected'"):
+        CategoricalBottleneck(4, n_codes=2, n_actions=2, objective="ib")
 
 
 def brute_force_joint(p: np.ndarray, q: np.ndarray) -> np.ndarray:
