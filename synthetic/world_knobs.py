@@ -19,6 +19,8 @@ from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from theory import exact_value
+
 from . import transforms
 from .world_errors import WorldError
 
@@ -98,20 +100,8 @@ class Style(NamedTuple):
 # ---------------------------------------------------------------------------- validation
 
 
-def _exact_value(v: object) -> Fraction | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, np.integer)):
-        return Fraction(int(v))
-    if isinstance(v, Fraction):
-        return v
-    if type(v).__module__.startswith("sympy") and getattr(v, "is_Rational", False):
-        return Fraction(int(v.p), int(v.q))
-    return None
-
-
 def _is_exact_sequence(values: Sequence[object]) -> bool:
-    return all(_exact_value(v) is not None for v in values)
+    return all(exact_value(v) is not None for v in values)
 
 
 def _probabilities(values: object, n: int, what: str, exact: bool) -> np.ndarray:
@@ -122,12 +112,12 @@ def _probabilities(values: object, n: int, what: str, exact: bool) -> np.ndarray
     if len(seq) != n:
         raise WorldError(f"{what} has {len(seq)} entries, expected {n}")
     for i, v in enumerate(seq):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) and _exact_value(v) is None:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) and exact_value(v) is None:
             raise WorldError(f"{what}[{i}] = {v!r} is not a number")
         if not (float(v) >= 0):
             raise WorldError(f"{what}[{i}] = {v} is negative or not a number")
     if exact:
-        fr = [_exact_value(v) for v in seq]
+        fr = [exact_value(v) for v in seq]
         bad = [i for i, f in enumerate(fr) if f is None]
         if bad:
             raise WorldError(
@@ -382,7 +372,7 @@ def _infer_exact(exact: bool | None, class_prior: object, pose_probs: object, st
     given.extend(list(v) for v in (style_probs or {}).values())
     if given and all(_is_exact_sequence(g) for g in given):
         return True
-    if any(_exact_value(v) is not None and not isinstance(v, (int, np.integer)) for g in given for v in g):
+    if any(exact_value(v) is not None and not isinstance(v, (int, np.integer)) for g in given for v in g):
         raise WorldError("probabilities mix exact (Fraction) and float values; use one kind, or pass exact=True/False")
     return False
 

@@ -9,7 +9,7 @@
 from ._co_information import co_information
 from ._entropy import entropy
 from ._errors import InvalidDistribution
-from ._joint import Joint
+from ._joint import Joint, exact_value
 from ._kl_divergence import kl_divergence
 from ._mutual_information import explaining_away, mutual_information
 from ._outcome_ids import outcome_ids
@@ -22,6 +22,7 @@ __all__ = [
     "co_information",
     "dense_ids",
     "entropy",
+    "exact_value",
     "explaining_away",
     "ids_of_outcomes",
     "kl_divergence",

@@ -19,8 +19,12 @@ def _cell_index(flat_index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(flat_index, shape))
 
 
-def _exact_cell(value: object) -> Fraction | None:
-    """The cell as a Fraction if it is exact (int, Fraction, sympy Rational), else None."""
+def exact_value(value: object) -> Fraction | None:
+    """``value`` as a Fraction if it is exact (int, Fraction, sympy Rational), else None.
+
+    >>> exact_value(3), exact_value(0.5), exact_value(True)
+    (Fraction(3, 1), None, None)
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, np.integer)):
@@ -49,7 +53,7 @@ def _as_table(p: object) -> tuple[np.ndarray, bool]:
     if kind != "O":
         raise InvalidDistribution(f"non-numeric cells: dtype {arr.dtype} is not a probability table")
     flat = arr.ravel()
-    exact = [_exact_cell(v) for v in flat]
+    exact = [exact_value(v) for v in flat]
     if all(e is not None for e in exact):
         return np.array(exact, dtype=object).reshape(arr.shape), True
     for i, (value, e) in enumerate(zip(flat, exact)):
@@ -81,26 +85,32 @@ def _check_names(names: Sequence[str], ndim: int) -> tuple[str, ...]:
     return names
 
 
-def _check_values(table: np.ndarray, exact: bool) -> None:
+def _check_cells(table: np.ndarray, exact: bool, what: str) -> None:
+    """Every cell finite and non-negative; ``what`` ("probability", "weight") names them in errors."""
     if exact:
-        flat = table.ravel()
-        for i, v in enumerate(flat):
+        for i, v in enumerate(table.ravel()):
             if v < 0:
-                raise InvalidDistribution(f"negative probability {v} at cell {_cell_index(i, table.shape)}")
-        total = sum(flat, Fraction(0))
+                raise InvalidDistribution(f"negative {what} {v} at cell {_cell_index(i, table.shape)}")
+        return
+    bad = ~np.isfinite(table)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidDistribution(f"non-finite {what} {table.flat[i]} at cell {_cell_index(i, table.shape)}")
+    if (table < 0).any():
+        i = int(np.flatnonzero(table < 0)[0])
+        raise InvalidDistribution(f"negative {what} {table.flat[i]} at cell {_cell_index(i, table.shape)}")
+
+
+def _check_values(table: np.ndarray, exact: bool) -> None:
+    _check_cells(table, exact, "probability")
+    if exact:
+        total = sum(table.ravel(), Fraction(0))
         if total != 1:
             raise InvalidDistribution(
                 f"exact probabilities sum to {total}, not exactly 1; nothing is renormalised: "
                 "use Joint.from_weights for unnormalised weights"
             )
         return
-    bad = ~np.isfinite(table)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InvalidDistribution(f"non-finite probability {table.flat[i]} at cell {_cell_index(i, table.shape)}")
-    if (table < 0).any():
-        i = int(np.flatnonzero(table < 0)[0])
-        raise InvalidDistribution(f"negative probability {table.flat[i]} at cell {_cell_index(i, table.shape)}")
     total = math.fsum(table.ravel()) if table.size < 4096 else float(table.sum())
     if abs(total - 1.0) > FLOAT_TOLERANCE:
         raise InvalidDistribution(
@@ -159,21 +169,12 @@ class Joint:
         """
         table, exact = _as_table(weights)
         names = _check_names(names, table.ndim)
+        _check_cells(table, exact, "weight")
         if exact:
-            flat = table.ravel()
-            for i, v in enumerate(flat):
-                if v < 0:
-                    raise InvalidDistribution(f"negative weight {v} at cell {_cell_index(i, table.shape)}")
-            total = sum(flat, Fraction(0))
+            total = sum(table.ravel(), Fraction(0))
             if total == 0:
                 raise InvalidDistribution("weights sum to 0: nothing to normalise")
-            return cls(np.array([v / total for v in flat], dtype=object).reshape(table.shape), names)
-        if not np.isfinite(table).all():
-            i = int(np.flatnonzero(~np.isfinite(table))[0])
-            raise InvalidDistribution(f"non-finite weight {table.flat[i]} at cell {_cell_index(i, table.shape)}")
-        if (table < 0).any():
-            i = int(np.flatnonzero(table < 0)[0])
-            raise InvalidDistribution(f"negative weight {table.flat[i]} at cell {_cell_index(i, table.shape)}")
+            return cls(np.array([v / total for v in table.ravel()], dtype=object).reshape(table.shape), names)
         total = float(table.sum())
         if total <= 0:
             raise InvalidDistribution("weights sum to 0: nothing to normalise")
