@@ -85,7 +85,7 @@ def analyze(world, transform: str | transforms.Transform, erase: str = "box") ->
 
     if not hasattr(world, "joint") or not hasattr(world, "latent_table"):
         raise WorldError(f"analyze needs a world with a latent grid, got {type(world).__name__}")
-    t = transform if isinstance(transform, transforms.Transform) else transforms.get(transform)
+    t = transforms.get(transform)
     views = ("Xerased", "mean_colour", "is_grey", "corners", "pooled", "g")
     J = world.joint(t, views=views, erase=erase)
     p = J.latent.probabilities

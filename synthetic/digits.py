@@ -102,14 +102,14 @@ class DigitsWorld:
 
     def images(self, transform: str | transforms.Transform) -> np.ndarray:
         """X for every (image, action): float32 (n_images, n_actions, 1, 8, 8)."""
-        t = transform if isinstance(transform, transforms.Transform) else transforms.get(transform)
+        t = transforms.get(transform)
         return apply_all_actions(self.raw_images(), t)
 
     def dataset(self, transform: str | transforms.Transform, drop_zero: bool = True):
         """Grid of images x actions, uniform weights; latents "C", "A", "image"."""
         from .datasets import WorldDataset
 
-        t = transform if isinstance(transform, transforms.Transform) else transforms.get(transform)
+        t = transforms.get(transform)
         X = self.images(t)
         n, k = X.shape[:2]
         image = np.repeat(np.arange(n), k)

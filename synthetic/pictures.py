@@ -101,7 +101,7 @@ def save_grid(
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    t = transform if isinstance(transform, transforms.Transform) else transforms.get(transform)
+    t = transforms.get(transform)
     if n_rows is None:
         n_rows = min(world.n_classes, 10)
     if isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or n_rows < 1:

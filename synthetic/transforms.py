@@ -595,8 +595,11 @@ def names() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def get(name: str) -> Transform:
-    """The transformation called ``name``: a registered name or a product ``"rot4*vflip"``."""
+def get(name: str | Transform) -> Transform:
+    """The transformation called ``name``: a registered name or a product ``"rot4*vflip"``
+    (a :class:`Transform` passes through, so callers may accept either)."""
+    if isinstance(name, Transform):
+        return name
     if not isinstance(name, str):
         raise TransformError(f"transformation names are strings, got {type(name).__name__}")
     if name in _REGISTRY:

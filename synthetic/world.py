@@ -164,7 +164,7 @@ class GlyphWorld:
         return (self.n_channels,) + self.canvas
 
     def n_latent_cells(self, transform: str | transforms.Transform) -> int:
-        return self.n_classes * self.n_styles * self.n_poses * _transform(transform).n_actions
+        return self.n_classes * self.n_styles * self.n_poses * transforms.get(transform).n_actions
 
     def style_indices(self, s: object = None) -> np.ndarray:
         """Knob indices of style(s) ``s`` (all styles when None): shape (..., len(KNOBS))."""
@@ -211,7 +211,7 @@ class GlyphWorld:
 
     def latent_table(self, transform: str | transforms.Transform) -> np.ndarray:
         """p(c, s, ā, a) as a dense (C, S, Abar, A) array (Fraction objects or float64)."""
-        n_actions = _transform(transform).n_actions
+        n_actions = transforms.get(transform).n_actions
         p_a = uniform(n_actions, self.exact)
         p_cs = np.multiply.outer(self.class_prior, self.style_prior())
         p_csa = p_cs[:, :, None] * self.pose_probs[:, None, :]
@@ -242,8 +242,8 @@ class GlyphWorld:
 
     def images(self, transform: str | transforms.Transform) -> np.ndarray:
         """X for every latent cell: float32 (C, S, Abar, A, channels, H, W); cached."""
-        t = _transform(transform)
-        key = ("X", t.name)
+        t = transforms.get(transform)
+        key = ("X", t)
         if key not in self._cache:
             self._cache[key] = self._transformed(self.raw_images(), t)
         return self._cache[key]
@@ -259,8 +259,8 @@ class GlyphWorld:
 
     def x_ids(self, transform: str | transforms.Transform) -> tuple[np.ndarray, np.ndarray]:
         """(ids of X per latent cell (C, S, Abar, A), flat index of one cell per id); cached."""
-        t = _transform(transform)
-        key = ("ids", t.name)
+        t = transforms.get(transform)
+        key = ("ids", t)
         if key not in self._cache:
             X = self.images(t)
             ids, first = outcome_ids(X.reshape(int(np.prod(X.shape[:4])), -1))
@@ -269,7 +269,7 @@ class GlyphWorld:
 
     def view_ids(self, transform: str | transforms.Transform, view: str, erase: str = "box") -> np.ndarray:
         """Ids per latent cell of an extra view (see :data:`VIEWS`)."""
-        t = _transform(transform)
+        t = transforms.get(transform)
         if view not in VIEWS:
             raise WorldError(f"unknown view {view!r}; valid views: {', '.join(VIEWS)}")
         shape = (self.n_classes, self.n_styles, self.n_poses, t.n_actions)
@@ -277,7 +277,7 @@ class GlyphWorld:
             erased = self._transformed(render_raw(self.spec, self.erased_glyph(erase)[None]), t)
             ids, _ = outcome_ids(erased.reshape(int(np.prod(erased.shape[:4])), -1))
             return np.broadcast_to(ids.reshape((1,) + shape[1:]), shape)
-        key = ("stats", t.name)
+        key = ("stats", t)
         if key not in self._cache:
             ids, first = self.x_ids(t)
             X = self.images(t)
@@ -307,7 +307,7 @@ class GlyphWorld:
         """The enumerated latent grid with exact weights; see :class:`synthetic.datasets.WorldDataset`."""
         from .datasets import WorldDataset
 
-        t = _transform(transform)
+        t = transforms.get(transform)
         X = self.images(t)
         ids, _ = self.x_ids(t)
         table = self.latent_table(t)
@@ -331,8 +331,3 @@ class GlyphWorld:
             world=self.name,
         )
 
-
-def _transform(transform: str | transforms.Transform) -> transforms.Transform:
-    if isinstance(transform, transforms.Transform):
-        return transform
-    return transforms.get(transform)
