@@ -238,6 +238,14 @@ def claim_fine_and_multivariate_exact() -> Claim:
 # ---------------------------------------------------------------- training claims
 
 
+def _noise_note(pairs: Sequence[tuple[str, dict, dict]], key: str) -> str:
+    """A sentence naming the compared gaps smaller than the larger standard deviation over seeds."""
+    within = [f"{label} ({a[key]['mean'] - b[key]['mean']:+.3f} vs std {max(a[key]['std'], b[key]['std']):.3f})"
+              for label, a, b in pairs if abs(a[key]["mean"] - b[key]["mean"]) <= max(a[key]["std"], b[key]["std"])]
+    return (" Within seed noise (gap no larger than the larger standard deviation): " + "; ".join(within) + "."
+            if within else " Every compared gap exceeds the larger standard deviation over seeds.")
+
+
 def _gain(summary: dict) -> float:
     return summary["probe_acc"]["mean"] - summary["probe_acc_random_init"]["mean"]
 
@@ -296,7 +304,9 @@ def claim_modes(run: Runner) -> Claim:
                  "Occluded world, rot4, held-out pretext accuracy: normal " f"{normal:.3f}; "
                  + "; ".join(f"λ = {lam}: add {acc[('add', lam)]:.3f}, eliminate {acc[('eliminate', lam)]:.3f}"
                              for lam in (0.3, 1.0))
-                 + ". The adversary is a gradient-reversal layer with the class head still training.",
+                 + ". The adversary is a gradient-reversal layer with the class head still training."
+                 + _noise_note([(f"{m} vs normal at λ = {lam}", results[(m, lam)], results[("normal", None)])
+                                for lam in (0.3, 1.0) for m in ("add", "eliminate")], "pretext_acc"),
                  _markdown_table(("mode", "pretext acc (held out)", "pretext acc (full)", "Bayes acc A|X",
                                   "probe acc"), rows),
                  numbers={f"{m}/{lam}": s for (m, lam), s in results.items()})
@@ -316,7 +326,8 @@ def claim_base_augmentation(run: Runner) -> Claim:
                  "reproduced" if ok else ("partly reproduced" if partly else "not reproduced"),
                  "On the shortcut world (a lit corner moves with A): pretext accuracy "
                  + " -> ".join(f"{p:.3f}" for p in pre) + "; probe accuracy " + " -> ".join(f"{p:.3f}" for p in probe)
-                 + ".", _markdown_table(("base augmentation", "pretext acc (held out)", "Bayes acc A|X", "probe acc",
+                 + "." + _noise_note([(f"probe, {b} vs none", results[b], results["none"])
+                                      for b in ("crop-flip", "simclr")], "probe_acc"), _markdown_table(("base augmentation", "pretext acc (held out)", "Bayes acc A|X", "probe acc",
                                          "probe acc, random init"), rows), numbers=results)
 
 
@@ -338,7 +349,8 @@ def claim_equivariant_model(run: Runner) -> Claim:
                  "reproduced" if ok else "not reproduced",
                  f"Matched feature size ({defaults.feature_dim}) and parameter count ({pair.cnn_parameters:,} vs {pair.c4_parameters:,}): "
                  f"probe accuracy CNN {results['cnn']['probe_acc']['mean']:.3f}, C4 CNN "
-                 f"{results['c4cnn']['probe_acc']['mean']:.3f}.",
+                 f"{results['c4cnn']['probe_acc']['mean']:.3f}."
+                 + _noise_note([("C4 CNN vs CNN", results["c4cnn"], results["cnn"])], "probe_acc"),
                  _markdown_table(("encoder", "parameters", "pretext acc (held out)", "probe acc",
                                   "probe acc, random init"), rows), numbers=results)
 
@@ -353,7 +365,10 @@ def claim_fine_and_multivariate_trained(run: Runner) -> Claim:
     return Claim("fine_multi_trained", "Finer and joint augmentations as pretext tasks (trained)",
                  "Finer-grained (rot2 < rot4 < D4) and multivariate (rot4 and vflip jointly) prediction learn at "
                  "least as good class features (T2, T3).", verdict,
-                 "Probe accuracy: " + ", ".join(f"{t} {p:.3f}" for t, p in probe.items()) + ".",
+                 "Probe accuracy: " + ", ".join(f"{t} {p:.3f}" for t, p in probe.items()) + "."
+                 + _noise_note([("d4 vs rot4", results["d4"], results["rot4"]),
+                                ("rot4 vs rot2", results["rot4"], results["rot2"]),
+                                ("rot4*vflip vs rot4", results["rot4*vflip"], results["rot4"])], "probe_acc"),
                  _markdown_table(("A", "pretext acc (held out)", "probe acc", "probe acc, random init"), rows),
                  numbers=results)
 
