@@ -277,7 +277,7 @@ def _configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-aug", choices=("none", "crop-flip", "simclr"), default="none")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--feature-dim", type=int, default=64)
     p.add_argument("--n-codes", type=int, default=16, help="codes of the categorical bottleneck")
     p.add_argument("--info-every", type=int, default=1, metavar="K",

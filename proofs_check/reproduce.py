@@ -46,7 +46,7 @@ class Claim:
 class Budget:
     """Training effort: optimiser steps per run (epochs follow from the data size) and seeds."""
 
-    steps: int = 1500
+    steps: int = 2000
     batch_size: int = 64
     seeds: tuple[int, ...] = (0, 1, 2)
 

@@ -46,7 +46,7 @@ class TrainConfig:
     lam: float = 1.0
     epochs: int = 15
     batch_size: int = 128
-    lr: float = 3e-3
+    lr: float = 1e-3  # 3e-3 left some seeds' networks dead (pretext accuracy at chance throughout)
     feature_dim: int = 64
     width: int = 16
     n_codes: int = 16
