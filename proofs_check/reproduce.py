@@ -12,7 +12,6 @@ as such, with the numbers.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -13,7 +13,7 @@ from proofs_check.cli import main
 from proofs_check.learned import BoundViolation, run_one, run_seeds
 from synthetic import presets
 from synthetic.probe import LinearProbe, ProbeInputError
-from synthetic.training import TrainConfig, TrainConfigError, build_model, train
+from synthetic.training import TrainConfig, TrainConfigError, build_model
 
 SMALL = {"n_classes": 3, "n_positions": 1, "n_colours": 2, "strokes": (0,)}
 

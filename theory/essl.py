@@ -18,7 +18,7 @@ T1 on the six/nine world (an upside-down "6" is a "9"):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from ._combination import Variables
 from ._entropy import entropy
