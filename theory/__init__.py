@@ -9,8 +9,9 @@
 from ._co_information import co_information
 from ._entropy import entropy
 from ._errors import InvalidDistribution
-from ._joint import Joint, exact_value
+from ._joint import Joint
 from ._kl_divergence import kl_divergence
+from ._logs import exact_value
 from ._mutual_information import explaining_away, mutual_information
 from ._outcome_ids import outcome_ids
 from ._pushforward import PushforwardJoint, dense_ids, ids_of_outcomes

@@ -10,30 +10,13 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ._errors import InvalidDistribution
-from ._logs import exact_entropy_nats
+from ._logs import exact_entropy_nats, exact_value
 
 FLOAT_TOLERANCE = 1e-9
 
 
 def _cell_index(flat_index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(flat_index, shape))
-
-
-def exact_value(value: object) -> Fraction | None:
-    """``value`` as a Fraction if it is exact (int, Fraction, sympy Rational), else None.
-
-    >>> exact_value(3), exact_value(0.5), exact_value(True)
-    (Fraction(3, 1), None, None)
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, np.integer)):
-        return Fraction(int(value))
-    if isinstance(value, Fraction):
-        return value
-    if type(value).__module__.startswith("sympy") and getattr(value, "is_Rational", False):
-        return Fraction(int(value.p), int(value.q))
-    return None
 
 
 def _as_table(p: object) -> tuple[np.ndarray, bool]:

@@ -16,6 +16,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Iterable, Mapping
 
+import numpy as np
+
 from ._errors import InvalidDistribution
 
 LogSum = dict  # {prime: Fraction}; the empty dict is exactly zero
@@ -57,6 +59,23 @@ def exact_entropy_nats(probabilities: Iterable[Fraction]) -> LogSum:
     return total
 
 
+def exact_value(value: object) -> Fraction | None:
+    """``value`` as a Fraction if it is exact (int, Fraction, sympy Rational), else None.
+
+    >>> exact_value(3), exact_value(0.5), exact_value(True)
+    (Fraction(3, 1), None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, Fraction):
+        return value
+    if type(value).__module__.startswith("sympy") and getattr(value, "is_Rational", False):
+        return Fraction(int(value.p), int(value.q))
+    return None
+
+
 class Base:
     """A validated logarithm base: ``2`` (default), ``"e"``/``math.e``, or any positive number != 1.
 
@@ -81,10 +100,7 @@ class Base:
         self.float_divisor = 1.0 if self.natural else math.log(float(base))
         rational = None
         if not self.natural:
-            if isinstance(base, (int, Fraction)) or (isinstance(base, float) and base.is_integer()):
-                rational = Fraction(base)
-            elif type(base).__module__.startswith("sympy") and getattr(base, "is_Rational", False):
-                rational = Fraction(int(base.p), int(base.q))
+            rational = Fraction(int(base)) if isinstance(base, float) and base.is_integer() else exact_value(base)
         self._exact_rational = rational
 
     def to_sympy(self, nats: Mapping[int, Fraction]):
