@@ -29,12 +29,12 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from synthetic.bottleneck import CategoricalBottleneck  # noqa: E402
-from synthetic.c4 import C4Encoder  # noqa: E402
-from synthetic.encoders import CNNEncoder, MLPEncoder  # noqa: E402
-from synthetic.matched_encoders import matched_pair  # noqa: E402
-from synthetic.pretext_model import PretextModel  # noqa: E402
-from synthetic.torch_runtime import resolve_device, seeded  # noqa: E402
+from synthetic.nets.bottleneck import CategoricalBottleneck  # noqa: E402
+from synthetic.nets.c4 import C4Encoder  # noqa: E402
+from synthetic.nets.encoders import CNNEncoder, MLPEncoder  # noqa: E402
+from synthetic.nets.matched import matched_pair  # noqa: E402
+from synthetic.nets.pretext_model import PretextModel  # noqa: E402
+from synthetic.nets.runtime import resolve_device, seeded  # noqa: E402
 
 N_ACTIONS = 4
 INPUTS = ((3, 16), (1, 8))  # (channels, size)

@@ -20,8 +20,8 @@ import statistics
 import time
 from typing import Callable
 
-from proofs_check.prover import ProofResult, prove
-from proofs_check.statements import BROKEN, STATEMENTS, prove_statement
+from proofs_check.prover.shannon import ProofResult, prove
+from proofs_check.prover.statements import BROKEN, STATEMENTS, prove_statement
 
 
 def _cases() -> list[tuple[str, Callable[[], ProofResult]]]:

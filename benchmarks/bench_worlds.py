@@ -19,9 +19,9 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from synthetic import glyphs, presets, transforms  # noqa: E402
-from synthetic.analysis import analyze, format_comparison  # noqa: E402
-from synthetic.world import GlyphWorld  # noqa: E402
+from synthetic.worlds import glyphs, presets, transforms  # noqa: E402
+from synthetic.worlds.analysis import analyze, format_comparison  # noqa: E402
+from synthetic.worlds.glyph_world import GlyphWorld  # noqa: E402
 
 
 def grey_grid_world() -> GlyphWorld:

@@ -1,20 +1,42 @@
-"""The ``essl-testbed`` command line: one subcommand per task, heavy imports inside each."""
+"""The ``essl-testbed`` command line: one subcommand per task, heavy imports inside each.
+
+Only the chosen subcommand's options are built (its choices come from the registries of
+models, presets, transformations and claims), so ``--help``, ``prove`` and the world
+commands never import torch. Input errors of the libraries, and OS errors on paths the
+user gave, end in one line on stderr and exit code 2; an interrupt in exit code 130; any
+other exception is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Callable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {}
+Handler = Callable[[argparse.Namespace], int]
 
 
-def command(name: str, help_text: str):
-    """Register ``fn(args) -> int`` as a subcommand whose parser ``fn.configure`` fills in."""
-    def register(fn):
-        COMMANDS[name] = (help_text, fn)
-        return fn
+class Command:
+    """A subcommand: its help, its handler, how to fill in its parser, and which of its
+    options are paths the user gives (OS errors on those are input errors, not bugs)."""
+
+    def __init__(self, name: str, help_text: str, run: Handler, paths: tuple[str, ...] = ()):
+        self.name, self.help, self.run, self.paths = name, help_text, run, paths
+        self.configure: Callable[[argparse.ArgumentParser], None] = lambda p: None
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help_text: str, paths: tuple[str, ...] = ()) -> Callable[[Handler], Command]:
+    """Register ``fn(args) -> int`` as a subcommand; assign its parser builder to ``.configure``."""
+
+    def register(fn: Handler) -> Command:
+        COMMANDS[name] = Command(name, help_text, fn, paths)
+        return COMMANDS[name]
+
     return register
 
 
@@ -38,9 +60,17 @@ def set_threads(n: int) -> None:
     faster when idle, and stall training 7x and more whenever another process holds a core."""
     import torch
 
-    if n < 1:
-        raise ValueError(f"--threads must be a positive int, got {n}")
     torch.set_num_threads(n)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 def print_json(obj) -> None:
@@ -53,7 +83,7 @@ def print_json(obj) -> None:
 
 @command("prove", "decide a Shannon-type information inequality; print the exact derivation")
 def cmd_prove(args) -> int:
-    from .counterexamples import find_counterexample
+    from .prover.counterexamples import find_counterexample
     from .prover import prove
 
     result = prove(args.statement, constraints=args.given)
@@ -95,7 +125,7 @@ cmd_prove.configure = _configure_prove
 
 @command("statements", "prove every statement of the paper (and fail its broken variants)")
 def cmd_statements(args) -> int:
-    from .statements import BROKEN, STATEMENTS, prove_statement
+    from .prover.statements import BROKEN, STATEMENTS, prove_statement
 
     rows, ok = [], True
     for group, specs, expected in (("statement", STATEMENTS, True), ("broken variant", BROKEN, False)):
@@ -130,7 +160,7 @@ cmd_statements.configure = _configure_statements
 
 @command("worlds", "list the named worlds")
 def cmd_worlds(args) -> int:
-    from synthetic import presets
+    from synthetic.worlds import presets
 
     descriptions = presets.descriptions()
     width = max(map(len, descriptions))
@@ -143,15 +173,19 @@ cmd_worlds.configure = lambda p: None
 
 
 def _world_and_transform(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--world", required=True, help="a preset (see `essl-testbed worlds`)")
-    p.add_argument("--transform", required=True, help="rot4, vflip, hflip, invert, grayscale, jigsaw, blur4, "
-                                                      "rot2, d4, or a product such as rot4*vflip")
+    from synthetic import transforms
+    from synthetic.worlds import presets
+
+    p.add_argument("--world", required=True, choices=presets.names(), metavar="WORLD",
+                   help=f"a preset: {', '.join(presets.names())} (see `essl-testbed worlds`)")
+    p.add_argument("--transform", required=True, help=f"{', '.join(transforms.names())}, or a product such as "
+                                                      "rot4*vflip")
 
 
 @command("analyze", "exact information analysis of a world under a transformation")
 def cmd_analyze(args) -> int:
-    from synthetic import presets
-    from synthetic.analysis import analysis_json, format_analysis
+    from synthetic.worlds import presets
+    from synthetic.worlds.analysis import analysis_json, format_analysis
 
     analysis = presets.get(args.world).analyze(args.transform)
     if args.json:
@@ -169,10 +203,10 @@ def _configure_analyze(p: argparse.ArgumentParser) -> None:
 cmd_analyze.configure = _configure_analyze
 
 
-@command("show", "draw raw and transformed images of a world with their latents (PNG)")
+@command("show", "draw raw and transformed images of a world with their latents (PNG)", paths=("out",))
 def cmd_show(args) -> int:
-    from synthetic import presets
-    from synthetic.pictures import save_grid
+    from synthetic.worlds import presets
+    from synthetic.worlds.pictures import save_grid
 
     path = save_grid(presets.get(args.world), args.transform, args.out)
     print(f"wrote {path}")
@@ -189,7 +223,7 @@ cmd_show.configure = _configure_show
 
 @command("check", "run the E-SSL statements on a world's exact joint (Z = X and class-agnostic views)")
 def cmd_check(args) -> int:
-    from synthetic import presets
+    from synthetic.worlds import presets
     from theory.essl import class_relevance, explaining_away_identity, lossy_transformation, shortcut_pruning
 
     world = presets.get(args.world)
@@ -210,18 +244,16 @@ cmd_check.configure = _world_and_transform
 # ---------------------------------------------------------------- training
 
 
-@command("train", "E-SSL pretext training + linear probe, checked against exact information")
+@command("train", "E-SSL pretext training + linear probe, checked against exact information", paths=("cache",))
 def cmd_train(args) -> int:
-    from synthetic.training import TrainConfig
+    from synthetic.config import TrainConfig, cli_fields
 
-    from .learned import run_seeds
+    from .experiments import Experiment, run_seeds
 
     set_threads(args.threads)
-    config = TrainConfig(model=args.model, mode=args.mode, lam=args.lam, epochs=args.epochs,
-                         batch_size=args.batch_size, lr=args.lr, feature_dim=args.feature_dim,
-                         n_codes=args.n_codes, device=args.device)
-    result = run_seeds(args.world, args.transform, config, args.seeds, base_aug=args.base_aug,
-                       cache_dir=args.cache, show_progress=not args.quiet, info_every=args.info_every)
+    config = TrainConfig(**{name: getattr(args, name) for name, *_ in cli_fields()})
+    experiment = Experiment(args.world, args.transform, config, base_aug=args.base_aug, info_every=args.info_every)
+    result = run_seeds(experiment, args.seeds, cache_dir=args.cache, show_progress=not args.quiet)
     if args.json:
         print_json({**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history}
                                        for r in result["runs"]]})
@@ -266,25 +298,26 @@ def _seeds(text: str) -> list[int]:
     return seeds
 
 
+def add_train_options(p: argparse.ArgumentParser) -> None:
+    """One option per :class:`synthetic.config.TrainConfig` field, with its default and choices."""
+    from synthetic.config import cli_fields
+
+    for name, kind, default, help_text, choices in cli_fields():
+        p.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default, choices=choices,
+                       help=f"{help_text} (default {default})")
+
+
 def _configure_train(p: argparse.ArgumentParser) -> None:
-    from synthetic.training import MODELS, MODES
+    from synthetic.worlds.presets import BASE_AUGMENTATIONS
 
     _world_and_transform(p)
-    p.add_argument("--model", choices=MODELS, default="cnn")
-    p.add_argument("--mode", choices=MODES, default="normal",
-                   help="normal: CE_A; add: CE_A + lam*CE_C; eliminate: class removed by gradient reversal")
-    p.add_argument("--lam", type=float, default=1.0, help="weight of the class loss / strength of the reversal")
-    p.add_argument("--base-aug", choices=("none", "crop-flip", "simclr"), default="none")
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--feature-dim", type=int, default=64)
-    p.add_argument("--n-codes", type=int, default=16, help="codes of the categorical bottleneck")
-    p.add_argument("--info-every", type=int, default=1, metavar="K",
+    add_train_options(p)
+    p.add_argument("--base-aug", choices=tuple(BASE_AUGMENTATIONS), default="none",
+                   help="base augmentation, part of the style (worlds derived from natural)")
+    p.add_argument("--info-every", type=_positive_int, default=1, metavar="K",
                    help="bottleneck: exact information of the code every K epochs (and the last)")
     p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="comma-separated, e.g. 0,1,2")
-    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    p.add_argument("--threads", type=_positive_int, default=1, help="torch CPU threads (default 1)")
     p.add_argument("--cache", default=None, metavar="DIR", help="keep finished seeds here; rerun resumes")
     p.add_argument("--json", action="store_true")
     p.add_argument("--history", action="store_true", help="with --json: include per-epoch metrics")
@@ -297,9 +330,10 @@ cmd_train.configure = _configure_train
 # ---------------------------------------------------------------- reproduction
 
 
-@command("reproduce", "reproduce every claim of the paper: report.md, results.json and figures")
+@command("reproduce", "reproduce every claim of the paper: report.md, results.json and figures", paths=("out",))
 def cmd_reproduce(args) -> int:
-    from .reproduce import QUICK, Budget, reproduce
+    from .experiments import QUICK, Budget
+    from .report import reproduce
 
     set_threads(args.threads)
     budget = QUICK if args.quick else Budget()
@@ -321,12 +355,12 @@ def _configure_reproduce(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quick", action="store_true", help="a small training budget: minutes, noisier numbers")
     p.add_argument("--steps", type=int, default=None, help="optimiser steps per training run")
     p.add_argument("--seeds", type=_seeds, default=None, help="comma-separated (default 0,1,2)")
-    from .reproduce import CLAIMS
+    from .report import CLAIMS
 
     p.add_argument("--only", nargs="*", default=None, metavar="CLAIM",
                    help=f"claim keys (or prefixes): {' '.join(CLAIMS)}")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    p.add_argument("--threads", type=_positive_int, default=1, help="torch CPU threads (default 1)")
 
 
 cmd_reproduce.configure = _configure_reproduce
@@ -335,25 +369,69 @@ cmd_reproduce.configure = _configure_reproduce
 # ---------------------------------------------------------------- entry point
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; only the subcommand named in ``argv`` gets its options (building them may
+    import the registries it takes choices from)."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="essl-testbed",
         description="Exact information theory, synthetic worlds and small networks for the theory of "
                     "equivariant self-supervised learning (E-SSL).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (help_text, fn) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        fn.configure(p)
-        p.set_defaults(run=fn)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, cmd in COMMANDS.items():
+        p = sub.add_parser(name, help=cmd.help, description=cmd.help)
+        if name == chosen:
+            cmd.configure(p)
+        p.set_defaults(command_spec=cmd)
     return parser
 
 
+def _user_error(err: BaseException) -> bool:
+    """Whether ``err`` is a user's input error: the libraries' typed errors."""
+    from synthetic.errors import SyntheticError
+    from theory import InvalidDistribution
+
+    from .errors import ProofsCheckError
+
+    return isinstance(err, (InvalidDistribution, SyntheticError, ProofsCheckError))
+
+
+def _on_user_path(err: OSError, args: argparse.Namespace, cmd: Command) -> bool:
+    """Whether an OS error concerns a path the user gave (the path, a folder above it or a file in it)."""
+    if err.filename is None:
+        return False
+    failed = Path(str(err.filename)).resolve()
+    for name in cmd.paths:
+        given = getattr(args, name, None)
+        if given is not None:
+            path = Path(given).resolve()
+            if failed == path or path in failed.parents or failed in path.parents:
+                return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
+    cmd: Command = args.command_spec
     try:
-        return args.run(args)
-    except ValueError as err:  # typed input errors of the library: one clear line, no traceback
-        print(f"essl-testbed {args.command}: error: {err}", file=sys.stderr)
+        return cmd.run(args)
+    except KeyboardInterrupt:
+        kept = " Finished runs are kept in the cache; run the same command again to resume." if cmd.paths else ""
+        print(f"essl-testbed {cmd.name}: interrupted.{kept}", file=sys.stderr)
+        return 130
+    except OSError as err:
+        if not _on_user_path(err, args, cmd):
+            raise
+        print(f"essl-testbed {cmd.name}: error: {err.strerror}: {err.filename}", file=sys.stderr)
+        return 2
+    except Exception as err:
+        if not _user_error(err):
+            raise
+        print(f"essl-testbed {cmd.name}: error: {err}", file=sys.stderr)
         return 2
 
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from .errors import ProbeInputError
 
-
-class ProbeInputError(ValueError):
-    """Features, labels or weights that do not fit together."""
 
 
 def _check(Z, y, weights):

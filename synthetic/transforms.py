@@ -55,6 +55,7 @@ from functools import lru_cache
 from typing import Any, Callable, ClassVar
 
 import numpy as np
+from .errors import TransformError
 
 __all__ = [
     "PAPER_SEVEN",
@@ -71,14 +72,12 @@ __all__ = [
     "coarsening",
     "get",
     "names",
+    "register",
+    "unregister",
 ]
 
 PAPER_SEVEN: tuple[str, ...] = ("rot4", "vflip", "hflip", "invert", "grayscale", "jigsaw", "blur4")
 
-
-class TransformError(ValueError):
-    """A bad transformation name, action array, image batch, or an algebra query that has no
-    answer (composing blurs, inverting grayscale). The message names the problem."""
 
 
 # --------------------------------------------------------------------------- array backends
@@ -161,7 +160,7 @@ def _ops_for(images: object) -> _NumpyOps | _TorchOps:
         return _NumpyOps()
     if _is_torch(images):
         return _TorchOps()
-    raise TypeError(f"images must be a numpy array or a torch tensor, got {type(images).__name__}")
+    raise TransformError(f"images must be a numpy array or a torch tensor, got {type(images).__name__}")
 
 
 def _as_int_array(actions: object, what: str) -> np.ndarray:
@@ -587,6 +586,38 @@ _REGISTRY: dict[str, Transform] = {
         Dihedral("d4", 8),
     )
 }
+
+
+def register(transform: Transform) -> Transform:
+    """Add ``transform`` to the registry under its ``name`` (unique, without ``*``); returns it.
+
+    Registered transformations work everywhere a name is taken: worlds, analysis, training,
+    products and the CLI's choices.
+
+    >>> class Transpose(Transform):
+    ...     def _apply_one(self, ops, images, action):
+    ...         return images.swapaxes(-1, -2) if action else ops.copy(images)
+    >>> register(Transpose("transpose", 2)).n_actions, "transpose" in names()
+    (2, True)
+    >>> unregister("transpose")
+    """
+    if not isinstance(transform, Transform):
+        raise TransformError(f"register takes a Transform, got {type(transform).__name__}")
+    name = transform.name
+    if not isinstance(name, str) or not name or "*" in name:
+        raise TransformError(f"a transformation name must be a non-empty string without '*', got {name!r}")
+    if name in _REGISTRY:
+        raise TransformError(f"a transformation named {name!r} is already registered")
+    _REGISTRY[name] = transform
+    return transform
+
+
+def unregister(name: str) -> None:
+    """Remove a registered transformation (for tests and interactive sessions)."""
+    if name not in _REGISTRY:
+        raise TransformError(f"no transformation named {name!r} is registered")
+    del _REGISTRY[name]
+    get.cache_clear()
 
 
 def names() -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from proofs_check.cli import main
-from proofs_check.counterexamples import find_counterexample, relation_slack
+from proofs_check.prover.counterexamples import find_counterexample, relation_slack
 from theory import mutual_information
 
 

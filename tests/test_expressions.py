@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import proofs_check.expressions as expressions_module
-from proofs_check.expressions import (
+import proofs_check.prover.expressions as expressions_module
+from proofs_check.prover.expressions import (
     ExpressionSyntaxError,
     InfoExpression,
     InfoRelation,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synthetic import glyphs as G
-from synthetic.glyphs import GlyphError
+from synthetic.worlds import glyphs as G
+from synthetic.worlds.glyphs import GlyphError
 
 SIZES = (8, 10, 12, 16, 24)
 ALL_GLYPHS = G.ASYMMETRIC + G.SYMMETRIC + (G.SIX,)

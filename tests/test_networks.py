@@ -10,14 +10,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from synthetic.bottleneck import CategoricalBottleneck, joint_with_codes, joint_with_codes_from_ids
-from synthetic.c4 import C4Encoder, C4GroupNorm, GroupConv, LiftingConv, rotate_group_map, rotate_images
-from synthetic.encoders import CNNEncoder, InputShapeError, MLPEncoder, NetworkConfigError, halve_spatial
-from synthetic.equivariance import check_equivariance
-from synthetic.gradient_reversal import GradientReversal, reverse_gradient
-from synthetic.matched_encoders import matched_pair
-from synthetic.pretext_model import PretextModel
-from synthetic.torch_runtime import DeviceError, resolve_device, seed_everything, seeded
+from synthetic.nets.bottleneck import CategoricalBottleneck, joint_with_codes, joint_with_codes_from_ids
+from synthetic.nets.c4 import C4Encoder, C4GroupNorm, GroupConv, LiftingConv, rotate_group_map, rotate_images
+from synthetic.nets.encoders import CNNEncoder, InputShapeError, MLPEncoder, NetworkConfigError, halve_spatial
+from synthetic.nets.equivariance import check_equivariance
+from synthetic.nets.gradient_reversal import GradientReversal, reverse_gradient
+from synthetic.nets.matched import matched_pair
+from synthetic.nets.pretext_model import PretextModel
+from synthetic.nets.runtime import DeviceError, resolve_device, seed_everything, seeded
 from theory import InvalidDistribution
 
 F64_ATOL = 1e-10

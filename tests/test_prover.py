@@ -11,10 +11,10 @@ from typing import Callable, Sequence
 import numpy as np
 import pytest
 
-import proofs_check.prover as prover_module
-import proofs_check.statements as statements_module
-from proofs_check.expressions import ExpressionSyntaxError, parse_expression, parse_relation
-from proofs_check.prover import (
+import proofs_check.prover.shannon as prover_module
+import proofs_check.prover.statements as statements_module
+from proofs_check.prover.expressions import ExpressionSyntaxError, parse_expression, parse_relation
+from proofs_check.prover.shannon import (
     NOT_SHANNON,
     Certificate,
     ProverInputError,
@@ -23,7 +23,7 @@ from proofs_check.prover import (
     n_elemental,
     prove,
 )
-from proofs_check.statements import (
+from proofs_check.prover.statements import (
     BROKEN,
     STATEMENTS,
     UnknownStatement,

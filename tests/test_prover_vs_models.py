@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from proofs_check.counterexamples import relation_slack
-from proofs_check.expressions import parse_relation
-from proofs_check.statements import STATEMENTS
+from proofs_check.prover.counterexamples import relation_slack
+from proofs_check.prover.expressions import parse_relation
+from proofs_check.prover.statements import STATEMENTS
 from proofs_check.strategies import ESSL_NAMES, essl_models
 
 TOL = 1e-9

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from proofs_check.learned import run_seeds
-from synthetic.training import TrainConfig
+from proofs_check.experiments import Experiment, run_seeds
+from synthetic.config import TrainConfig
 
 pytestmark = pytest.mark.slow
 SEEDS = (0, 1, 2)
@@ -21,7 +21,7 @@ def mean(result: dict, key: str) -> float:
 
 
 def probe_gain(world: str, transform: str, epochs: int) -> float:
-    result = run_seeds(world, transform, TrainConfig(epochs=epochs, batch_size=64), SEEDS, show_progress=False)
+    result = run_seeds(Experiment(world, transform, TrainConfig(epochs=epochs, batch_size=64)), SEEDS, show_progress=False)
     return mean(result, "probe_acc") - mean(result, "probe_acc_random_init")
 
 
@@ -32,7 +32,7 @@ def test_class_relevant_tasks_teach_class_features_on_natural():
 
 def test_trained_runs_stay_within_exact_limits():
     for model in ("cnn", "c4cnn", "bottleneck"):
-        result = run_seeds("occluded", "rot4", TrainConfig(model=model, epochs=30), SEEDS, show_progress=False)
+        result = run_seeds(Experiment("occluded", "rot4", TrainConfig(model=model, epochs=30)), SEEDS, show_progress=False)
         for run in result["runs"]:
             assert all(check["value"] <= check["limit"] + 1e-6 for check in run["checks"].values())
 
@@ -43,5 +43,5 @@ def test_class_information_ordering_add_normal_eliminate():
     acc = {}
     for mode in ("add", "normal", "eliminate"):
         config = TrainConfig(mode=mode, lam=0.3, epochs=50, batch_size=64)
-        acc[mode] = mean(run_seeds("occluded", "rot4", config, SEEDS, show_progress=False), "pretext_acc")
+        acc[mode] = mean(run_seeds(Experiment("occluded", "rot4", config), SEEDS, show_progress=False), "pretext_acc")
     assert acc["add"] > acc["normal"] > acc["eliminate"], acc

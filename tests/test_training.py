@@ -8,24 +8,29 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check import learned
 from proofs_check.cli import main
-from proofs_check.learned import BoundViolation, run_one, run_seeds
-from synthetic import presets
+from proofs_check.experiments import BoundViolation, Experiment, check_bound, run_one, run_seeds
+from synthetic.worlds import presets
 from synthetic.probe import LinearProbe, ProbeInputError
-from synthetic.training import TrainConfig, TrainConfigError, build_model
+from synthetic.config import TrainConfig
+from synthetic.errors import TrainConfigError
+from synthetic.training import build_model
 
 SMALL = {"n_classes": 3, "n_positions": 1, "n_colours": 2, "strokes": (0,)}
 
 
+def small(config: TrainConfig) -> Experiment:
+    return Experiment("natural", "rot4", config, world_overrides=SMALL)
+
+
 def small_run(**config):
-    return run_one("natural", "rot4", TrainConfig(**{"epochs": 2, **config}), seed=0, world_overrides=SMALL)
+    return run_one(small(TrainConfig(**{"epochs": 2, **config})), seed=0)
 
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"model": "resnet"}, "unknown model 'resnet'"),
     ({"mode": "remove"}, "unknown mode 'remove'"),
-    ({"model": "bottleneck", "mode": "add"}, "bottleneck trains in mode 'normal' only"),
+    ({"model": "bottleneck", "mode": "add"}, "model 'bottleneck' trains in mode\\(s\\) normal, not 'add'"),
     ({"epochs": -1}, "epochs must be a non-negative int"),
     ({"batch_size": 0}, "batch_size must be a positive int"),
     ({"lr": 0.0}, "lr must be a positive number"),
@@ -41,7 +46,7 @@ def test_same_seed_same_numbers():
     for key in ("pretext_acc", "probe_acc", "probe_acc_random_init", "ce_A_bits", "usable_bits_C"):
         assert a[key] == b[key]
     assert [h["loss"] for h in a["history"]] == [h["loss"] for h in b["history"]]
-    c = run_one("natural", "rot4", TrainConfig(epochs=2), seed=1, world_overrides=SMALL)
+    c = run_one(small(TrainConfig(epochs=2)), seed=1)
     assert c["history"][-1]["loss"] != a["history"][-1]["loss"]
 
 
@@ -55,7 +60,7 @@ def test_trained_models_respect_exact_limits(model, mode):
 
 def test_bound_violation_fails_loudly():
     with pytest.raises(BoundViolation, match="exceeds its exact limit"):
-        learned._check("probe accuracy", 0.9, 0.8)
+        check_bound("probe accuracy", 0.9, 0.8)
 
 
 def test_bottleneck_information_per_epoch_satisfies_t1():
@@ -84,22 +89,19 @@ def test_eliminate_reverses_the_class_gradient_into_the_encoder():
 
 def test_resume_reuses_finished_seeds(tmp_path, monkeypatch):
     config = TrainConfig(epochs=1)
-    first = run_seeds("natural", "rot4", config, [0, 1], world_overrides=SMALL, cache_dir=tmp_path,
-                      show_progress=False)
+    first = run_seeds(small(config), [0, 1], cache_dir=tmp_path, show_progress=False)
     assert len(list(tmp_path.rglob("seed*.json"))) == 2
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a cached seed was retrained")
 
-    monkeypatch.setattr(learned, "run_one", must_not_run)
-    again = run_seeds("natural", "rot4", config, [0, 1], world_overrides=SMALL, cache_dir=tmp_path,
-                      show_progress=False)
+    monkeypatch.setattr("proofs_check.experiments.run.run_one", must_not_run)
+    again = run_seeds(small(config), [0, 1], cache_dir=tmp_path, show_progress=False)
     assert again["summary"] == first["summary"] and len(again["runs"]) == 2
 
 
 def test_summary_has_mean_and_spread():
-    result = run_seeds("natural", "rot4", TrainConfig(epochs=1), [0, 1, 2], world_overrides=SMALL,
-                       show_progress=False)
+    result = run_seeds(small(TrainConfig(epochs=1)), [0, 1, 2], show_progress=False)
     stats = result["summary"]["probe_acc"]
     values = [r["probe_acc"] for r in result["runs"]]
     assert stats["n"] == 3 and stats["mean"] == pytest.approx(np.mean(values))

@@ -342,7 +342,7 @@ def test_bad_images_raise():
         T.get("invert").apply(np.zeros((2, 3, 4, 4), dtype=np.uint8), [1, 1])
     with pytest.raises(TransformError, match="\\(N, channels, H, W\\)"):
         T.get("hflip").apply(np.zeros((3, 4, 4)), [0, 0, 0])
-    with pytest.raises(TypeError, match="numpy array or a torch tensor"):
+    with pytest.raises(T.TransformError, match="numpy array or a torch tensor"):
         T.get("hflip").apply([[[[0.0]]]], [0])
 
 

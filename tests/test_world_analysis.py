@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 import sympy
 
-from synthetic import glyphs, presets, transforms
-from synthetic.analysis import ANALYSIS_KEYS, analysis_json, analyze, format_analysis, format_comparison
-from synthetic.world import GlyphWorld
-from synthetic.world_errors import WorldError
+from synthetic import transforms
+from synthetic.worlds import glyphs, presets
+from synthetic.worlds.analysis import ANALYSIS_KEYS, analysis_json, analyze, format_analysis, format_comparison
+from synthetic.worlds.glyph_world import GlyphWorld
+from synthetic.errors import WorldError
 from theory import entropy, mutual_information
 
 LOG2_3 = sympy.log(3) / sympy.log(2)

@@ -8,10 +8,11 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from synthetic import glyphs, presets, transforms
+from synthetic import transforms
+from synthetic.worlds import glyphs, presets
 from theory import outcome_ids
-from synthetic.world import KNOBS, ColourJitter, GlyphWorld
-from synthetic.world_errors import WorldError
+from synthetic.worlds.glyph_world import KNOBS, ColourJitter, GlyphWorld
+from synthetic.errors import WorldError
 
 L_GLYPH = np.array(
     [

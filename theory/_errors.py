@@ -1,4 +1,4 @@
-"""The one exception type of :mod:`theory`."""
+"""The one exception type of :mod:`theory`, shown in tracebacks by its public path."""
 
 from __future__ import annotations
 
@@ -14,5 +14,8 @@ class InvalidDistribution(ValueError):
     >>> Joint([0.5, 0.25], names=("A",))
     Traceback (most recent call last):
     ...
-    theory._errors.InvalidDistribution: probabilities sum to 0.75, not 1 (off by 2.5e-01 > 1e-09); nothing is renormalised: use Joint.from_weights for unnormalised weights
+    theory.InvalidDistribution: probabilities sum to 0.75, not 1 (off by 2.5e-01 > 1e-09); nothing is renormalised: use Joint.from_weights for unnormalised weights
     """
+
+
+InvalidDistribution.__module__ = "theory"

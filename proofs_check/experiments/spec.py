@@ -1,0 +1,88 @@
+"""``Experiment``: the frozen definition of a training experiment, whose ``key()`` names its results.
+
+Everything that changes a run's numbers is in the definition (the world's fingerprint too,
+so a changed preset gets a new key); the seeds are not: one experiment, many seeds.
+
+>>> from synthetic.config import TrainConfig
+>>> e = Experiment("six-nine", "rot2", TrainConfig(model="mlp", epochs=3))
+>>> e.key() == Experiment("six-nine", "rot2", TrainConfig(model="mlp", epochs=3)).key(), len(e.key())
+(True, 12)
+>>> e.key() == Experiment("six-nine", "rot4", TrainConfig(model="mlp", epochs=3)).key()
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping
+
+import numpy as np
+
+from synthetic.config import TrainConfig
+from synthetic.worlds.interface import World
+
+from ..errors import ExperimentError
+
+__all__ = ["CACHE_VERSION", "Experiment", "world_fingerprint"]
+
+CACHE_VERSION = 2  # bump when a change to training or evaluation makes cached runs stale
+
+
+def world_fingerprint(world: World) -> str:
+    """A hash of what a world renders and how it is described: a changed preset gets a new cache key."""
+    digest = hashlib.sha256(world.describe().encode())
+    digest.update(np.ascontiguousarray(world.raw_images()).tobytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A world preset (with a base augmentation and overrides), a transformation, a training
+    configuration and how often the bottleneck's exact information is computed."""
+
+    world: str
+    transform: str
+    train: TrainConfig = field(default_factory=TrainConfig)
+    base_aug: str = "none"
+    world_overrides: Mapping[str, Any] = field(default_factory=dict)
+    info_every: int = 1
+
+    def __post_init__(self) -> None:
+        if isinstance(self.info_every, bool) or not isinstance(self.info_every, int) or self.info_every < 1:
+            raise ExperimentError(f"info_every must be a positive int, got {self.info_every!r}")
+        if not isinstance(self.train, TrainConfig):
+            raise ExperimentError(f"train must be a TrainConfig, got {type(self.train).__name__}")
+        object.__setattr__(self, "world_overrides", dict(self.world_overrides))
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def make_world(self) -> World:
+        """The preset, with the base augmentation for worlds that take one."""
+        from synthetic.worlds import presets
+
+        overrides = dict(self.world_overrides)
+        if self.base_aug != "none":
+            overrides["base"] = self.base_aug
+        return presets.get(self.world, **overrides)
+
+    @cached_property
+    def definition(self) -> dict:
+        """What the key hashes: every field, the world's fingerprint and the cache version."""
+        out = {"version": CACHE_VERSION, "world": self.world, "world_fingerprint": world_fingerprint(self.make_world()),
+               "transform": self.transform, "base_aug": self.base_aug, "world_overrides": self.world_overrides,
+               "train": self.train.as_dict()}
+        if self.info_every != 1:
+            out["info_every"] = self.info_every
+        return out
+
+    def key(self) -> str:
+        """A short stable hash of :attr:`definition` (names the experiment's result files)."""
+        return hashlib.sha256(json.dumps(self.definition, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+    def label(self) -> str:
+        """``world/transform/model/mode`` for progress bars and logs."""
+        return f"{self.world}/{self.transform}/{self.train.model}/{self.train.mode}"

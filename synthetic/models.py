@@ -1,0 +1,124 @@
+"""The model registry: every trainable pretext network, declared once by name.
+
+A builder takes the training configuration and a world dataset and returns a network
+with the interface of :mod:`synthetic.nets` (``pretext_loss`` and ``predict``). Registering
+imports no torch: builders import it when called, so listing models stays cheap.
+
+>>> names()
+('cnn', 'c4cnn', 'mlp', 'bottleneck')
+>>> get("bottleneck").modes
+('normal',)
+
+Adding a model is one call:
+
+>>> @register("tiny-mlp", "an MLP with 8 features", modes=("normal",))
+... def _tiny(config, dataset):
+...     from synthetic.nets import MLPEncoder, PretextModel
+...     return PretextModel(MLPEncoder(dataset.x.shape[1], dataset.x.shape[2], feature_dim=8), dataset.n_actions)
+>>> "tiny-mlp" in names()
+True
+>>> unregister("tiny-mlp")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import TrainConfigError
+
+__all__ = ["MODES", "ModelSpec", "get", "names", "register", "unregister"]
+
+MODES = ("normal", "add", "eliminate")
+"""The class-information settings: CE_A; CE_A + lam * CE_C; class removed by gradient reversal."""
+
+Builder = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A registered model: its name, a one-line description, its builder and the modes it trains in."""
+
+    name: str
+    description: str
+    build: Builder
+    modes: tuple[str, ...] = MODES
+
+
+_REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register(name: str, description: str, modes: tuple[str, ...] = MODES) -> Callable[[Builder], Builder]:
+    """Decorator: register ``build(config, dataset) -> network`` under ``name``."""
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise TrainConfigError(f"modes of model {name!r} must be a non-empty subset of {MODES}, got {modes!r}")
+
+    def add(build: Builder) -> Builder:
+        if name in _REGISTRY:
+            raise TrainConfigError(f"a model named {name!r} is already registered")
+        _REGISTRY[name] = ModelSpec(name, description, build, tuple(modes))
+        return build
+
+    return add
+
+
+def unregister(name: str) -> None:
+    """Remove a registered model (for tests and interactive sessions)."""
+    get(name)
+    del _REGISTRY[name]
+
+
+def names() -> tuple[str, ...]:
+    """The registered model names, in registration order."""
+    return tuple(_REGISTRY)
+
+
+def get(name: str) -> ModelSpec:
+    """The spec of model ``name``; an unknown name raises :class:`TrainConfigError` listing the valid ones."""
+    if name not in _REGISTRY:
+        raise TrainConfigError(f"unknown model {name!r}; valid: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
+    """The action head, and a class head for ``add`` / ``eliminate``."""
+    from .nets import PretextModel
+
+    if config.mode == "normal":
+        return PretextModel(encoder, dataset.n_actions)
+    return PretextModel(encoder, dataset.n_actions, n_classes=dataset.n_classes, class_head=config.mode,
+                        reversal_lambda=config.lam, class_weight=config.lam if config.mode == "add" else 1.0)
+
+
+@register("cnn", "a small CNN: three 3x3 convolutions with group norm, two halvings, a linear map to the features")
+def _cnn(config: Any, dataset: Any) -> Any:
+    from .nets import CNNEncoder
+
+    return _pretext_head(CNNEncoder(dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim),
+                         config, dataset)
+
+
+@register("c4cnn", "a C4 group-equivariant CNN matched to the CNN's feature size and parameter count")
+def _c4cnn(config: Any, dataset: Any) -> Any:
+    from .nets import matched_pair
+
+    return _pretext_head(matched_pair(dataset.x.shape[1], config.feature_dim, cnn_width=config.width).c4,
+                         config, dataset)
+
+
+@register("mlp", "an MLP on the flattened image: Linear-ReLU-Linear-ReLU")
+def _mlp(config: Any, dataset: Any) -> Any:
+    from .nets import MLPEncoder
+
+    return _pretext_head(MLPEncoder(dataset.x.shape[1], dataset.x.shape[2], feature_dim=config.feature_dim),
+                         config, dataset)
+
+
+@register("bottleneck", "a CNN into a categorical code q(z|x) whose joint with the latents is exact",
+          modes=("normal",))
+def _bottleneck(config: Any, dataset: Any) -> Any:
+    from .nets import CategoricalBottleneck, CNNEncoder
+
+    encoder = CNNEncoder(dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim)
+    return CategoricalBottleneck(encoder, config.n_codes, dataset.n_actions)
