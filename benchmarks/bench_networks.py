@@ -21,8 +21,8 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import torch
 from torch import nn
@@ -99,8 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     device = resolve_device(args.device)
     torch.set_num_threads(args.threads)
 
-    print(f"device {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads, "
-          f"batch {args.batch}, feature_dim {args.feature_dim}; forward + backward + SGD step\n")
+    print(
+        f"device {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads, "
+        f"batch {args.batch}, feature_dim {args.feature_dim}; forward + backward + SGD step\n"
+    )
     rows: dict[str, dict[str, float]] = {}
     params: dict[str, int] = {}
     columns = [f"{s}x{s}x{c}" for c, s in INPUTS]
@@ -131,8 +133,10 @@ def main(argv: list[str] | None = None) -> None:
             with torch.device("meta"):
                 pair = matched_pair(channels, feature_dim, cnn_width=16)
             ratio = pair.c4_parameters / pair.cnn_parameters
-            print(f"{feature_dim:>11} {channels:>9} {pair.cnn_parameters:>11,} {pair.c4.width:>9} "
-                  f"{pair.c4_parameters:>10,} {ratio:>7.2f}")
+            print(
+                f"{feature_dim:>11} {channels:>9} {pair.cnn_parameters:>11,} {pair.c4.width:>9} "
+                f"{pair.c4_parameters:>10,} {ratio:>7.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import argparse
 import platform
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from proofs_check.prover.shannon import ProofResult, prove
 from proofs_check.prover.statements import BROKEN, STATEMENTS, prove_statement
@@ -32,8 +32,7 @@ def _cases() -> list[tuple[str, Callable[[], ProofResult]]]:
         cases.append((f"{name} [causal model]", lambda name=name: prove_statement(name, causal=True)))
     for name in BROKEN:
         cases.append((f"{name} [broken]", lambda name=name: prove_statement(name)))
-    cases.append(("zhang_yeung [non-Shannon]",
-                  lambda: prove("2*I(C;D) <= I(A;B) + I(A;C,D) + 3*I(C;D|A) + I(C;D|B)")))
+    cases.append(("zhang_yeung [non-Shannon]", lambda: prove("2*I(C;D) <= I(A;B) + I(A;C,D) + 3*I(C;D|A) + I(C;D|B)")))
     for n in range(5, 10):
         names = [f"V{i}" for i in range(1, n + 1)]
         subadditivity = f"H({','.join(names)}) <= " + " + ".join(f"H({v})" for v in names)
@@ -51,10 +50,14 @@ def main() -> None:
     import scipy.optimize  # imported here so that its import time stays out of the first row
     import scipy.sparse  # noqa: F401
 
-    print(f"python {platform.python_version()}, scipy {scipy.__version__}, {platform.machine()}; "
-          f"median of {args.repeats} warm runs")
-    header = (f"{'statement':55s} {'n':>2s} {'elem':>5s} {'LP ms':>8s} {'exact ms':>9s} {'total ms':>9s} "
-              f"{'cold ms':>8s}  proved")
+    print(
+        f"python {platform.python_version()}, scipy {scipy.__version__}, {platform.machine()}; "
+        f"median of {args.repeats} warm runs"
+    )
+    header = (
+        f"{'statement':55s} {'n':>2s} {'elem':>5s} {'LP ms':>8s} {'exact ms':>9s} {'total ms':>9s} "
+        f"{'cold ms':>8s}  proved"
+    )
     print(header)
     print("-" * len(header))
     for label, run in _cases():

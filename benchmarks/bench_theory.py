@@ -105,11 +105,15 @@ def pushforward_rows(repeats: int, rng) -> list[tuple]:
 
 
 def import_time() -> tuple[float, list[str]]:
-    code = ("import time, sys; t = time.perf_counter(); import theory; dt = time.perf_counter() - t; "
-            "print(dt); print(','.join(m for m in ('torch', 'sympy', 'matplotlib', 'hypothesis', 'scipy') "
-            "if m in sys.modules))")
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
-            for _ in range(5)]
+    code = (
+        "import time, sys; t = time.perf_counter(); import theory; dt = time.perf_counter() - t; "
+        "print(dt); print(','.join(m for m in ('torch', 'sympy', 'matplotlib', 'hypothesis', 'scipy') "
+        "if m in sys.modules))"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+        for _ in range(5)
+    ]
     return min(float(r[0]) for r in runs), [m for m in runs[0][1].split(",") if m]
 
 
@@ -120,14 +124,20 @@ def main() -> None:
     rng = np.random.default_rng(0)
     sizes = {10**4: (20, 20, 25), 10**5: (40, 50, 50), 10**6: (100, 100, 100)}
     rows = dense_rows(sizes, args.repeats, rng) + pushforward_rows(args.repeats, rng)
-    print(f"{'table':<18} {'measure':<9} {'ours ms':>8} {'+build ms':>9} {'numpy ms':>9} {'dit ms':>9} "
-          f"{'ours/numpy':>10} {'dit/ours':>9}")
+    print(
+        f"{'table':<18} {'measure':<9} {'ours ms':>8} {'+build ms':>9} {'numpy ms':>9} {'dit ms':>9} "
+        f"{'ours/numpy':>10} {'dit/ours':>9}"
+    )
     for table, measure, ours, built, floor, dit_t in rows:
-        print(f"{table:<18} {measure:<9} {ours * 1e3:8.2f} {built * 1e3:9.2f} {floor * 1e3:9.2f} {dit_t * 1e3:9.1f} "
-              f"{ours / floor:10.2f} {dit_t / ours:9.1f}")
+        print(
+            f"{table:<18} {measure:<9} {ours * 1e3:8.2f} {built * 1e3:9.2f} {floor * 1e3:9.2f} {dit_t * 1e3:9.1f} "
+            f"{ours / floor:10.2f} {dit_t / ours:9.1f}"
+        )
     seconds, heavy = import_time()
-    print(f"\nfresh `import theory`: {seconds * 1e3:.0f} ms (target < 300 ms); "
-          f"heavy modules imported: {', '.join(heavy) or 'none'}")
+    print(
+        f"\nfresh `import theory`: {seconds * 1e3:.0f} ms (target < 300 ms); "
+        f"heavy modules imported: {', '.join(heavy) or 'none'}"
+    )
 
 
 if __name__ == "__main__":

@@ -37,9 +37,9 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 from unittest import mock
 
 import numpy as np
@@ -51,9 +51,9 @@ import synthetic.nets.bottleneck  # noqa: E402
 import theory  # noqa: E402
 import theory.essl  # noqa: E402
 from proofs_check import learned  # noqa: E402
+from synthetic.training import MODELS, TrainConfig, build_model, evaluate, train  # noqa: E402
 from synthetic.worlds import presets  # noqa: E402
 from synthetic.worlds.datasets import WorldDataset  # noqa: E402
-from synthetic.training import MODELS, TrainConfig, build_model, evaluate, train  # noqa: E402
 
 WORLD, TRANSFORM = "natural", "rot4"
 TARGET_SECONDS = 30.0  # pretext training + probe to a stable probe accuracy
@@ -75,10 +75,10 @@ class Plan:
     info_repeats: int  # section 3: best of this many runs with and without the callback
 
 
-FULL = Plan(rows=None, repeats=2, batches=(64, 256), sweep=(5, 10, 15, 20, 30), seeds=(0, 1, 2),
-            info_epochs=15, info_repeats=2)
-QUICK = Plan(rows=1024, repeats=1, batches=(64, 256), sweep=(2, 4, 6), seeds=(0, 1), info_epochs=4,
-             info_repeats=1)
+FULL = Plan(
+    rows=None, repeats=2, batches=(64, 256), sweep=(5, 10, 15, 20, 30), seeds=(0, 1, 2), info_epochs=15, info_repeats=2
+)
+QUICK = Plan(rows=1024, repeats=1, batches=(64, 256), sweep=(2, 4, 6), seeds=(0, 1), info_epochs=4, info_repeats=1)
 
 
 def load() -> str:
@@ -135,8 +135,10 @@ def epoch_samples_per_second(model_name: str, dataset: WorldDataset, batch_size:
 
 
 def section_throughput(dataset: WorldDataset, plan: Plan) -> None:
-    print(f"1. one training epoch (forward + backward + Adam) on {WORLD}/{TRANSFORM}, {len(dataset)} rows; "
-          f"{torch.get_num_threads()} torch threads; best of {plan.repeats}; {load()}")
+    print(
+        f"1. one training epoch (forward + backward + Adam) on {WORLD}/{TRANSFORM}, {len(dataset)} rows; "
+        f"{torch.get_num_threads()} torch threads; best of {plan.repeats}; {load()}"
+    )
     rates = {m: {b: epoch_samples_per_second(m, dataset, b, plan.repeats) for b in plan.batches} for m in MODELS}
     base = plan.batches[0]
     header = f"{'model':<12}" + "".join(f"{f'batch {b} samples/s':>22}" for b in plan.batches)
@@ -159,12 +161,17 @@ def section_throughput(dataset: WorldDataset, plan: Plan) -> None:
     print(header)
     print("-" * len(header))
     for n, cells in per_thread.items():
-        print(f"{n:<12}" + "".join(f"{cells[b]:>22,.0f}" for b in plan.batches)
-              + "".join(f"{cells[b] / per_thread[2][b]:>14.2f}" for b in plan.batches))
+        print(
+            f"{n:<12}"
+            + "".join(f"{cells[b]:>22,.0f}" for b in plan.batches)
+            + "".join(f"{cells[b] / per_thread[2][b]:>14.2f}" for b in plan.batches)
+        )
 
     features = evaluate(build_model(TrainConfig(model="cnn"), dataset, seed=0), dataset)["features"]
-    print(f"\n   linear probe fit (LinearProbe on random-init cnn features, {features.shape[0]} x "
-          f"{features.shape[1]}) under 1 vs 2 BLAS threads (baseline: 2 threads); {load()}")
+    print(
+        f"\n   linear probe fit (LinearProbe on random-init cnn features, {features.shape[0]} x "
+        f"{features.shape[1]}) under 1 vs 2 BLAS threads (baseline: 2 threads); {load()}"
+    )
     fits = {}
     for n in (2, 1):
         with threads(n):
@@ -197,11 +204,15 @@ def first_stable(sweep: Sequence[int], probe: Sequence[float]) -> int | None:
 
 
 def section_probe(plan: Plan) -> None:
-    print(f"\n2. run_one({WORLD!r}, {TRANSFORM!r}, TrainConfig(model='cnn', epochs=E, batch_size=64), seed=0): "
-          f"pretext training + linear probe; {torch.get_num_threads()} torch threads; {load()}")
+    print(
+        f"\n2. run_one({WORLD!r}, {TRANSFORM!r}, TrainConfig(model='cnn', epochs=E, batch_size=64), seed=0): "
+        f"pretext training + linear probe; {torch.get_num_threads()} torch threads; {load()}"
+    )
     runs: dict[int, tuple[dict, float]] = {}
-    header = (f"{'E':>4}{'wall s':>9}{'s/epoch':>9}{'vs E=' + str(plan.sweep[0]):>9}{'vs 30 s':>9}"
-              f"{'pretext_acc':>13}{'probe_acc':>11}{'probe_acc_random_init':>23}{'d probe':>9}")
+    header = (
+        f"{'E':>4}{'wall s':>9}{'s/epoch':>9}{'vs E=' + str(plan.sweep[0]):>9}{'vs 30 s':>9}"
+        f"{'pretext_acc':>13}{'probe_acc':>11}{'probe_acc_random_init':>23}{'d probe':>9}"
+    )
     print(header)
     print("-" * len(header))
     for i, epochs in enumerate(plan.sweep):
@@ -209,20 +220,26 @@ def section_probe(plan: Plan) -> None:
         runs[epochs] = (run, wall)
         base_wall = runs[plan.sweep[0]][1]
         change = "" if i == 0 else f"{run['probe_acc'] - runs[plan.sweep[i - 1]][0]['probe_acc']:+9.3f}"
-        print(f"{epochs:>4}{wall:>9.1f}{wall / epochs:>9.2f}{wall / base_wall:>9.2f}{wall / TARGET_SECONDS:>9.2f}"
-              f"{run['pretext_acc']:>13.3f}{run['probe_acc']:>11.3f}{run['probe_acc_random_init']:>23.3f}{change:>9}",
-              flush=True)
+        print(
+            f"{epochs:>4}{wall:>9.1f}{wall / epochs:>9.2f}{wall / base_wall:>9.2f}{wall / TARGET_SECONDS:>9.2f}"
+            f"{run['pretext_acc']:>13.3f}{run['probe_acc']:>11.3f}{run['probe_acc_random_init']:>23.3f}{change:>9}",
+            flush=True,
+        )
     probe = [runs[e][0]["probe_acc"] for e in plan.sweep]
     stable = first_stable(plan.sweep, probe)
     if stable is None:
         chosen = plan.sweep[-1]
-        print(f"   probe_acc still moves by >= {STABLE_DELTA} between every pair of E: not stable within the "
-              f"sweep; seeds below use the largest E={chosen}")
+        print(
+            f"   probe_acc still moves by >= {STABLE_DELTA} between every pair of E: not stable within the "
+            f"sweep; seeds below use the largest E={chosen}"
+        )
     else:
         chosen = stable
         verdict = "under" if runs[chosen][1] < TARGET_SECONDS else "OVER"
-        print(f"   stable at E={chosen} (|d probe_acc| < {STABLE_DELTA} to the next E): seed-0 wall "
-              f"{runs[chosen][1]:.1f} s, {verdict} the {TARGET_SECONDS:.0f} s target")
+        print(
+            f"   stable at E={chosen} (|d probe_acc| < {STABLE_DELTA} to the next E): seed-0 wall "
+            f"{runs[chosen][1]:.1f} s, {verdict} the {TARGET_SECONDS:.0f} s target"
+        )
     config = TrainConfig(model="cnn", epochs=chosen, batch_size=64)
     others = [s for s in plan.seeds if s != 0]
     result = learned.run_seeds(WORLD, TRANSFORM, config, others, show_progress=False)
@@ -232,8 +249,10 @@ def section_probe(plan: Plan) -> None:
     print(f"   E={chosen} over seeds {list(plan.seeds)} (mean ± std, n={len(plan.seeds)}; seed 0 from the sweep):")
     for key in ("pretext_acc", "probe_acc", "probe_acc_random_init"):
         print(f"     {key:<24}{summary[key]['mean']:.3f} ± {summary[key]['std']:.3f}")
-    print(f"     {'wall s':<24}{np.mean(walls):.1f} ± {np.std(walls, ddof=1) if len(walls) > 1 else 0.0:.1f}"
-          f"   ({'under' if np.mean(walls) < TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS:.0f} s target)")
+    print(
+        f"     {'wall s':<24}{np.mean(walls):.1f} ± {np.std(walls, ddof=1) if len(walls) > 1 else 0.0:.1f}"
+        f"   ({'under' if np.mean(walls) < TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS:.0f} s target)"
+    )
 
 
 FORWARD_CHUNK = 512  # rows per forward pass of the proposed chunked code table
@@ -269,6 +288,7 @@ class StageClock:
                 return fn(*args, **kwargs)
             finally:
                 self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+
         return timed
 
     def __call__(self, epoch: int, model: torch.nn.Module) -> dict:
@@ -319,9 +339,11 @@ def section_information(plan: Plan) -> None:
     full = world.dataset(TRANSFORM)
     train_ds, _ = full.split(0.25, seed=0, by="S")
     config = TrainConfig(model="bottleneck", epochs=plan.info_epochs, batch_size=64)
-    print(f"\n3. bottleneck model, {plan.info_epochs} epochs on the {len(train_ds)}-row training split, seed 0, "
-          f"with and without on_epoch=bottleneck_information (over all {len(full)} rows); best of "
-          f"{plan.info_repeats}, variants interleaved; {torch.get_num_threads()} torch threads; {load()}")
+    print(
+        f"\n3. bottleneck model, {plan.info_epochs} epochs on the {len(train_ds)}-row training split, seed 0, "
+        f"with and without on_epoch=bottleneck_information (over all {len(full)} rows); best of "
+        f"{plan.info_repeats}, variants interleaved; {torch.get_num_threads()} torch threads; {load()}"
+    )
 
     def one(clock: StageClock | None) -> float:
         model = build_model(config, full, seed=0)
@@ -352,10 +374,12 @@ def section_information(plan: Plan) -> None:
     best_sparse = min(sparse, key=lambda c: c.wall)
     as_is, chunk = best_as_is, best_chunk
 
-    rows = [("train, no callback", bare, None),
-            ("+ bottleneck_information (as is)", as_is.wall, as_is),
-            (f"+ forward in chunks of {FORWARD_CHUNK}", chunk.wall, chunk),
-            (f"+ chunks of {FORWARD_CHUNK}, every {every} epochs + last", best_sparse.wall, best_sparse)]
+    rows = [
+        ("train, no callback", bare, None),
+        ("+ bottleneck_information (as is)", as_is.wall, as_is),
+        (f"+ forward in chunks of {FORWARD_CHUNK}", chunk.wall, chunk),
+        (f"+ chunks of {FORWARD_CHUNK}, every {every} epochs + last", best_sparse.wall, best_sparse),
+    ]
     header = f"{'run':<44}{'calls':>6}{'wall s':>9}{'s/call':>9}{'vs without':>12}{'in-run share':>14}"
     print(header)
     print("-" * len(header))
@@ -364,13 +388,17 @@ def section_information(plan: Plan) -> None:
             print(f"{name:<44}{0:>6}{wall:>9.2f}{'':>9}{1.0:>12.2f}{'':>14}")
             continue
         inside = clock.seconds["total"]
-        print(f"{name:<44}{clock.calls:>6}{wall:>9.2f}{inside / clock.calls:>9.3f}{wall / bare:>12.2f}"
-              f"{inside / (wall - inside):>14.1%}")
+        print(
+            f"{name:<44}{clock.calls:>6}{wall:>9.2f}{inside / clock.calls:>9.3f}{wall / bare:>12.2f}"
+            f"{inside / (wall - inside):>14.1%}"
+        )
     ratio = as_is.wall / bare
-    print(f"   as is: {100 * (ratio - 1):+.0f}% end to end, {'within' if ratio - 1 <= OVERHEAD_TARGET else 'OVER'} the "
-          f"+{100 * OVERHEAD_TARGET:.0f}% target; one call costs "
-          f"{as_is.seconds['total'] / as_is.calls / per_epoch:.0%} of a training epoch ({per_epoch:.2f} s); "
-          f"'in-run share' is callback time / the rest of that run, immune to load between runs")
+    print(
+        f"   as is: {100 * (ratio - 1):+.0f}% end to end, {'within' if ratio - 1 <= OVERHEAD_TARGET else 'OVER'} the "
+        f"+{100 * OVERHEAD_TARGET:.0f}% target; one call costs "
+        f"{as_is.seconds['total'] / as_is.calls / per_epoch:.0%} of a training epoch ({per_epoch:.2f} s); "
+        f"'in-run share' is callback time / the rest of that run, immune to load between runs"
+    )
     same = max(abs(a[k] - b[k]) for a, b in zip(as_is.measures, chunk.measures) for k in a)
     print(f"   chunked forward, same training: max |difference| over every reported measure and epoch = {same:.1e}")
 
@@ -384,10 +412,13 @@ def section_information(plan: Plan) -> None:
         else:
             mine = as_is.seconds["total"] - sum(as_is.seconds.get(s, 0.0) for s in STAGES)
             theirs = chunk.seconds["total"] - sum(chunk.seconds.get(s, 0.0) for s in STAGES)
-        print(f"   {stage:<44}{mine / as_is.calls:>9.4f}{mine / as_is.seconds['total']:>8.1%}"
-              f"{theirs / chunk.calls:>16.4f}")
-    print(f"   distinct images per call: {len(np.unique(full.latents['X']))} "
-          f"(training rows per epoch: {len(train_ds)})")
+        print(
+            f"   {stage:<44}{mine / as_is.calls:>9.4f}{mine / as_is.seconds['total']:>8.1%}"
+            f"{theirs / chunk.calls:>16.4f}"
+        )
+    print(
+        f"   distinct images per call: {len(np.unique(full.latents['X']))} (training rows per epoch: {len(train_ds)})"
+    )
 
     print(f"\n   projected overhead = calls x s/call / (E x {per_epoch:.3f} s/epoch), from the costs measured above")
     cost = {"as is": as_is.seconds["total"] / as_is.calls, "chunked": chunk.seconds["total"] / chunk.calls}
@@ -397,8 +428,10 @@ def section_information(plan: Plan) -> None:
     for epochs in sorted({plan.info_epochs, TrainConfig().epochs}):
         for period in (p for p in (1, 2, 3, 4, 5) if p <= epochs):
             calls = calls_at(period, epochs)
-            print(f"   {epochs:>4}{period:>7}{calls:>7}"
-                  + "".join(f"{calls * c / (epochs * per_epoch):>10.0%}" for c in cost.values()))
+            print(
+                f"   {epochs:>4}{period:>7}{calls:>7}"
+                + "".join(f"{calls * c / (epochs * per_epoch):>10.0%}" for c in cost.values())
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -412,8 +445,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--threads must be >= 1, got {args.threads}")
     if set(args.sections) - set("123") or not args.sections:
         parser.error(f"--sections takes digits 1-3, got {args.sections!r}")
-    print(f"torch {torch.__version__}, {args.threads} torch and BLAS threads (torch's default here: "
-          f"{torch.get_num_threads()}), {os.cpu_count()} CPUs, {'--quick' if args.quick else 'full'} plan; {load()}\n")
+    print(
+        f"torch {torch.__version__}, {args.threads} torch and BLAS threads (torch's default here: "
+        f"{torch.get_num_threads()}), {os.cpu_count()} CPUs, {'--quick' if args.quick else 'full'} plan; {load()}\n"
+    )
     t0 = time.perf_counter()
     with threads(args.threads):
         if "1" in args.sections:

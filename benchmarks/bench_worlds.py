@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -39,7 +39,11 @@ def grey_grid_world() -> GlyphWorld:
 CASES: list[tuple[str, Callable[[], GlyphWorld], str]] = [
     ("natural", lambda: presets.get("natural"), "rot4"),
     ("natural", lambda: presets.get("natural"), "jigsaw"),
-    ("natural 10 cl, 18 colours", lambda: presets.get("natural", n_classes=10, n_colours=6, n_backgrounds=3), "rot4*vflip"),
+    (
+        "natural 10 cl, 18 colours",
+        lambda: presets.get("natural", n_classes=10, n_colours=6, n_backgrounds=3),
+        "rot4*vflip",
+    ),
     ("grey-grid (81 positions, d4 pose)", grey_grid_world, "d4"),
     (
         "natural crop-flip, 10 cl, 18 colours",
@@ -73,7 +77,17 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for label, make, transform in CASES:
         cells, render, analysis = time_case(make, transform, max(1, args.repeat))
-        rows.append((label, transform, f"{cells:,}", f"{render:.3f}", f"{analysis:.3f}", f"{render + analysis:.3f}", f"{cells / (render + analysis):,.0f}"))
+        rows.append(
+            (
+                label,
+                transform,
+                f"{cells:,}",
+                f"{render:.3f}",
+                f"{analysis:.3f}",
+                f"{render + analysis:.3f}",
+                f"{cells / (render + analysis):,.0f}",
+            )
+        )
     header = ("world", "A", "cells", "render s", "analysis s", "total s", "cells/s")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     print("  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -83,20 +83,30 @@ def print_json(obj) -> None:
 
 @command("prove", "decide a Shannon-type information inequality; print the exact derivation")
 def cmd_prove(args) -> int:
-    from .prover.counterexamples import find_counterexample
     from .prover import prove
+    from .prover.counterexamples import find_counterexample
 
     result = prove(args.statement, constraints=args.given)
     if args.json:
-        print_json({"statement": args.statement, "given": args.given, "proved": result.proved,
-                    "verified": result.verified, "method": result.method, "derivation": result.derivation()})
+        print_json(
+            {
+                "statement": args.statement,
+                "given": args.given,
+                "proved": result.proved,
+                "verified": result.verified,
+                "method": result.method,
+                "derivation": result.derivation(),
+            }
+        )
         return 0 if result.proved else 1
     print(result.derivation())
     if not result.proved and args.counterexample:
         J = find_counterexample(args.statement, args.given)
         if J is None:
-            print("\nNo concrete distribution violating it was found among small tables "
-                  "(it may hold for all distributions yet not be Shannon-type, like Zhang-Yeung).")
+            print(
+                "\nNo concrete distribution violating it was found among small tables "
+                "(it may hold for all distributions yet not be Shannon-type, like Zhang-Yeung)."
+            )
         else:
             print(f"\nA concrete distribution where it fails, over {', '.join(J.names)} (shape {J.shape}):")
             for index, p in zip(_cells(J.shape), J.probabilities.ravel()):
@@ -113,10 +123,19 @@ def _cells(shape):
 
 def _configure_prove(p: argparse.ArgumentParser) -> None:
     p.add_argument("statement", help='e.g. "I(A;Z) >= I(A;Z|C) - H(C|Z)"')
-    p.add_argument("--given", action="append", default=[], metavar="CONSTRAINT",
-                   help='a constraint such as "I(A;C) = 0"; repeat for several')
-    p.add_argument("--no-counterexample", dest="counterexample", action="store_false",
-                   help="when not provable, skip the search for a violating distribution")
+    p.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="CONSTRAINT",
+        help='a constraint such as "I(A;C) = 0"; repeat for several',
+    )
+    p.add_argument(
+        "--no-counterexample",
+        dest="counterexample",
+        action="store_false",
+        help="when not provable, skip the search for a violating distribution",
+    )
     p.add_argument("--json", action="store_true")
 
 
@@ -132,9 +151,16 @@ def cmd_statements(args) -> int:
         for name in specs:
             result = prove_statement(name, causal=args.causal and expected)  # broken variants have no model
             ok &= result.proved == expected and (result.verified or not expected)
-            rows.append({"name": name, "kind": group, "statement": str(result.statement),
-                         "given": [str(c) for c in result.constraints], "proved": result.proved,
-                         "as_expected": result.proved == expected})
+            rows.append(
+                {
+                    "name": name,
+                    "kind": group,
+                    "statement": str(result.statement),
+                    "given": [str(c) for c in result.constraints],
+                    "proved": result.proved,
+                    "as_expected": result.proved == expected,
+                }
+            )
     if args.json:
         print_json(rows)
     else:
@@ -142,8 +168,10 @@ def cmd_statements(args) -> int:
         for r in rows:
             verdict = "proved" if r["proved"] else "not provable"
             flag = "" if r["as_expected"] else "   <-- UNEXPECTED"
-            print(f"{r['name']:<{width}}  {verdict:<12}  {r['statement']}"
-                  f"{'  given ' + '; '.join(r['given']) if r['given'] else ''}{flag}")
+            print(
+                f"{r['name']:<{width}}  {verdict:<12}  {r['statement']}"
+                f"{'  given ' + '; '.join(r['given']) if r['given'] else ''}{flag}"
+            )
     return 0 if ok else 1
 
 
@@ -176,10 +204,16 @@ def _world_and_transform(p: argparse.ArgumentParser) -> None:
     from synthetic import transforms
     from synthetic.worlds import presets
 
-    p.add_argument("--world", required=True, choices=presets.names(), metavar="WORLD",
-                   help=f"a preset: {', '.join(presets.names())} (see `essl-testbed worlds`)")
-    p.add_argument("--transform", required=True, help=f"{', '.join(transforms.names())}, or a product such as "
-                                                      "rot4*vflip")
+    p.add_argument(
+        "--world",
+        required=True,
+        choices=presets.names(),
+        metavar="WORLD",
+        help=f"a preset: {', '.join(presets.names())} (see `essl-testbed worlds`)",
+    )
+    p.add_argument(
+        "--transform", required=True, help=f"{', '.join(transforms.names())}, or a product such as rot4*vflip"
+    )
 
 
 @command("analyze", "exact information analysis of a world under a transformation")
@@ -228,9 +262,13 @@ def cmd_check(args) -> int:
 
     world = presets.get(args.world)
     J = world.joint(args.transform, views=("Xerased",))
-    reports = [explaining_away_identity(J, "A", "C", "X"), lossy_transformation(J, "A", "C", "X"),
-               shortcut_pruning(J, "A", "C", "S", "X"), class_relevance(J, "A", "C", "X"),
-               class_relevance(J, "A", "C", "Xerased")]
+    reports = [
+        explaining_away_identity(J, "A", "C", "X"),
+        lossy_transformation(J, "A", "C", "X"),
+        shortcut_pruning(J, "A", "C", "S", "X"),
+        class_relevance(J, "A", "C", "X"),
+        class_relevance(J, "A", "C", "Xerased"),
+    ]
     for report in reports:
         print(report, end="\n\n")
     # Principle II's first relation (I(A;C|view) > 0) is a property of the world, not a theorem.
@@ -255,11 +293,14 @@ def cmd_train(args) -> int:
     experiment = Experiment(args.world, args.transform, config, base_aug=args.base_aug, info_every=args.info_every)
     result = run_seeds(experiment, args.seeds, cache_dir=args.cache, show_progress=not args.quiet)
     if args.json:
-        print_json({**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history}
-                                       for r in result["runs"]]})
+        print_json(
+            {**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history} for r in result["runs"]]}
+        )
         return 0
-    print(f"{args.world} / {args.transform} / {args.model} / mode {args.mode} / base {args.base_aug} / "
-          f"{args.epochs} epochs / seeds {','.join(map(str, args.seeds))}")
+    print(
+        f"{args.world} / {args.transform} / {args.model} / mode {args.mode} / base {args.base_aug} / "
+        f"{args.epochs} epochs / seeds {','.join(map(str, args.seeds))}"
+    )
     print(format_summary(result["summary"]))
     return 0
 
@@ -274,9 +315,12 @@ METRIC_NOTES = {
     "probe_acc_random_init": "same probe on the random-init encoder",
     "usable_bits_C": "H(C) - CE_probe, full distribution",
     "I_C_X": "exact: I(C;X), bound on the line above",
-    "I_A_Z": "exact on the learned code", "I_C_Z": "exact on the learned code",
-    "I_A_Z_given_C": "exact on the learned code", "I_A_C_given_Z": "explaining-away on the code",
-    "H_C_given_Z": "exact on the learned code", "seconds": "wall time per seed",
+    "I_A_Z": "exact on the learned code",
+    "I_C_Z": "exact on the learned code",
+    "I_A_Z_given_C": "exact on the learned code",
+    "I_A_C_given_Z": "explaining-away on the code",
+    "H_C_given_Z": "exact on the learned code",
+    "seconds": "wall time per seed",
 }
 
 
@@ -303,8 +347,13 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     from synthetic.config import cli_fields
 
     for name, kind, default, help_text, choices in cli_fields():
-        p.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default, choices=choices,
-                       help=f"{help_text} (default {default})")
+        p.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=kind,
+            default=default,
+            choices=choices,
+            help=f"{help_text} (default {default})",
+        )
 
 
 def _configure_train(p: argparse.ArgumentParser) -> None:
@@ -312,10 +361,19 @@ def _configure_train(p: argparse.ArgumentParser) -> None:
 
     _world_and_transform(p)
     add_train_options(p)
-    p.add_argument("--base-aug", choices=tuple(BASE_AUGMENTATIONS), default="none",
-                   help="base augmentation, part of the style (worlds derived from natural)")
-    p.add_argument("--info-every", type=_positive_int, default=1, metavar="K",
-                   help="bottleneck: exact information of the code every K epochs (and the last)")
+    p.add_argument(
+        "--base-aug",
+        choices=tuple(BASE_AUGMENTATIONS),
+        default="none",
+        help="base augmentation, part of the style (worlds derived from natural)",
+    )
+    p.add_argument(
+        "--info-every",
+        type=_positive_int,
+        default=1,
+        metavar="K",
+        help="bottleneck: exact information of the code every K epochs (and the last)",
+    )
     p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="comma-separated, e.g. 0,1,2")
     p.add_argument("--threads", type=_positive_int, default=1, help="torch CPU threads (default 1)")
     p.add_argument("--cache", default=None, metavar="DIR", help="keep finished seeds here; rerun resumes")
@@ -357,8 +415,9 @@ def _configure_reproduce(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", type=_seeds, default=None, help="comma-separated (default 0,1,2)")
     from .report import CLAIMS
 
-    p.add_argument("--only", nargs="*", default=None, metavar="CLAIM",
-                   help=f"claim keys (or prefixes): {' '.join(CLAIMS)}")
+    p.add_argument(
+        "--only", nargs="*", default=None, metavar="CLAIM", help=f"claim keys (or prefixes): {' '.join(CLAIMS)}"
+    )
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     p.add_argument("--threads", type=_positive_int, default=1, help="torch CPU threads (default 1)")
 
@@ -377,7 +436,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="essl-testbed",
         description="Exact information theory, synthetic worlds and small networks for the theory of "
-                    "equivariant self-supervised learning (E-SSL).")
+        "equivariant self-supervised learning (E-SSL).",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = next((a for a in argv if not a.startswith("-")), None)

@@ -13,15 +13,15 @@ examples shrink to uniform or sparse tables on which exact oracles apply.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence, Union
 
 import numpy as np
 from hypothesis import strategies as st
 
 from theory import Joint
 
-Sizes = Union[int, Sequence[int], st.SearchStrategy]
+Sizes = int | Sequence[int] | st.SearchStrategy
 
 
 def _sizes(draw, alphabet_sizes: Sizes, n: int) -> tuple[int, ...]:
@@ -51,8 +51,13 @@ def normalise(weights: np.ndarray, exact: bool) -> np.ndarray:
 
 
 @st.composite
-def joints(draw, names: Sequence[str] = ("A", "B", "C"), alphabet_sizes: Sizes = st.integers(1, 3),
-           exact: bool = False, max_weight: int = 4) -> Joint:
+def joints(
+    draw,
+    names: Sequence[str] = ("A", "B", "C"),
+    alphabet_sizes: Sizes = st.integers(1, 3),
+    exact: bool = False,
+    max_weight: int = 4,
+) -> Joint:
     """A :class:`theory.Joint` over ``names``.
 
     ``alphabet_sizes``: one int for all variables, one int per variable, or a strategy
@@ -64,8 +69,9 @@ def joints(draw, names: Sequence[str] = ("A", "B", "C"), alphabet_sizes: Sizes =
 
 
 @st.composite
-def encoders(draw, n_inputs: int, n_codes: int | st.SearchStrategy = st.integers(1, 3), exact: bool = False,
-             max_weight: int = 4) -> np.ndarray:
+def encoders(
+    draw, n_inputs: int, n_codes: int | st.SearchStrategy = st.integers(1, 3), exact: bool = False, max_weight: int = 4
+) -> np.ndarray:
     """A stochastic encoder q(z|x) as an (n_inputs, n_codes) row-stochastic matrix.
 
     Rows are drawn as integer weights, so shrinking gives deterministic (one-hot) or
@@ -79,21 +85,23 @@ def encoders(draw, n_inputs: int, n_codes: int | st.SearchStrategy = st.integers
 @st.composite
 def functions(draw, n_inputs: int, n_outputs: int) -> np.ndarray:
     """A deterministic map ``range(n_inputs) -> range(n_outputs)`` as an integer array."""
-    return np.array(draw(st.lists(st.integers(0, n_outputs - 1), min_size=n_inputs, max_size=n_inputs)),
-                    dtype=np.int64)
+    return np.array(draw(st.lists(st.integers(0, n_outputs - 1), min_size=n_inputs, max_size=n_inputs)), dtype=np.int64)
 
 
 ESSL_NAMES = ("C", "S", "Abar", "A", "X", "Z")
 
 
 @st.composite
-def essl_models(draw, n_classes: int | st.SearchStrategy = st.integers(1, 3),
-                n_styles: int | st.SearchStrategy = st.integers(1, 2),
-                n_poses: int | st.SearchStrategy = st.integers(1, 2),
-                n_actions: int | st.SearchStrategy = st.integers(2, 4),
-                n_inputs: int | st.SearchStrategy = st.integers(2, 6),
-                n_codes: int | st.SearchStrategy = st.integers(1, 3),
-                exact: bool = False) -> Joint:
+def essl_models(
+    draw,
+    n_classes: int | st.SearchStrategy = st.integers(1, 3),
+    n_styles: int | st.SearchStrategy = st.integers(1, 2),
+    n_poses: int | st.SearchStrategy = st.integers(1, 2),
+    n_actions: int | st.SearchStrategy = st.integers(2, 4),
+    n_inputs: int | st.SearchStrategy = st.integers(2, 6),
+    n_codes: int | st.SearchStrategy = st.integers(1, 3),
+    exact: bool = False,
+) -> Joint:
     """A full causal model of E-SSL as a joint over ``("C", "S", "Abar", "A", "X", "Z")``.
 
     C, S, Abar come from a random table; A is uniform and independent of them by

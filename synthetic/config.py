@@ -33,8 +33,11 @@ class TrainConfig:
     """Everything that defines a training run except the seed, the world and the data."""
 
     model: str = _option("cnn", "pretext network (see the model registry)", choices=models.names)
-    mode: str = _option("normal", "normal: CE_A; add: CE_A + lam*CE_C; eliminate: class removed by gradient "
-                        "reversal", choices=lambda: models.MODES)
+    mode: str = _option(
+        "normal",
+        "normal: CE_A; add: CE_A + lam*CE_C; eliminate: class removed by gradient reversal",
+        choices=lambda: models.MODES,
+    )
     lam: float = _option(1.0, "weight of the class loss (add) / strength of the reversal (eliminate)")
     epochs: int = _option(30, "passes over the training rows")
     batch_size: int = _option(64, "rows per optimiser step")

@@ -22,8 +22,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import TrainConfigError
 
@@ -87,36 +88,44 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
 
     if config.mode == "normal":
         return PretextModel(encoder, dataset.n_actions)
-    return PretextModel(encoder, dataset.n_actions, n_classes=dataset.n_classes, class_head=config.mode,
-                        reversal_lambda=config.lam, class_weight=config.lam if config.mode == "add" else 1.0)
+    return PretextModel(
+        encoder,
+        dataset.n_actions,
+        n_classes=dataset.n_classes,
+        class_head=config.mode,
+        reversal_lambda=config.lam,
+        class_weight=config.lam if config.mode == "add" else 1.0,
+    )
 
 
 @register("cnn", "a small CNN: three 3x3 convolutions with group norm, two halvings, a linear map to the features")
 def _cnn(config: Any, dataset: Any) -> Any:
     from .nets import CNNEncoder
 
-    return _pretext_head(CNNEncoder(dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim),
-                         config, dataset)
+    return _pretext_head(
+        CNNEncoder(dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim), config, dataset
+    )
 
 
 @register("c4cnn", "a C4 group-equivariant CNN matched to the CNN's feature size and parameter count")
 def _c4cnn(config: Any, dataset: Any) -> Any:
     from .nets import matched_pair
 
-    return _pretext_head(matched_pair(dataset.x.shape[1], config.feature_dim, cnn_width=config.width).c4,
-                         config, dataset)
+    return _pretext_head(
+        matched_pair(dataset.x.shape[1], config.feature_dim, cnn_width=config.width).c4, config, dataset
+    )
 
 
 @register("mlp", "an MLP on the flattened image: Linear-ReLU-Linear-ReLU")
 def _mlp(config: Any, dataset: Any) -> Any:
     from .nets import MLPEncoder
 
-    return _pretext_head(MLPEncoder(dataset.x.shape[1], dataset.x.shape[2], feature_dim=config.feature_dim),
-                         config, dataset)
+    return _pretext_head(
+        MLPEncoder(dataset.x.shape[1], dataset.x.shape[2], feature_dim=config.feature_dim), config, dataset
+    )
 
 
-@register("bottleneck", "a CNN into a categorical code q(z|x) whose joint with the latents is exact",
-          modes=("normal",))
+@register("bottleneck", "a CNN into a categorical code q(z|x) whose joint with the latents is exact", modes=("normal",))
 def _bottleneck(config: Any, dataset: Any) -> Any:
     from .nets import CategoricalBottleneck, CNNEncoder
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from .errors import ProbeInputError
 
+from .errors import ProbeInputError
 
 
 def _check(Z, y, weights):
@@ -60,7 +60,7 @@ class LinearProbe:
         self.C = C
         self.max_iter = max_iter
 
-    def fit(self, Z, y, sample_weight=None) -> "LinearProbe":
+    def fit(self, Z, y, sample_weight=None) -> LinearProbe:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler

@@ -16,7 +16,7 @@ classify while the encoder is pushed to remove what it uses.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -35,9 +35,14 @@ def build_model(config: TrainConfig, dataset, seed: int) -> torch.nn.Module:
     return model.to(resolve_device(config.device))
 
 
-def train(model, dataset, config: TrainConfig, seed: int,
-          on_epoch: Callable[[int, torch.nn.Module], dict] | None = None,
-          progress: Callable[[int], None] | None = None) -> list[dict]:
+def train(
+    model,
+    dataset,
+    config: TrainConfig,
+    seed: int,
+    on_epoch: Callable[[int, torch.nn.Module], dict] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[dict]:
     """Adam on the weighted pretext loss; returns one metrics dict per epoch.
 
     ``on_epoch(epoch, model)`` may return extra metrics for that epoch (it runs at epoch 0,
@@ -82,7 +87,7 @@ def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict
     dev = resolve_device(device)
     feats, probs = [], []
     for start in range(0, len(dataset), batch_size):
-        xb = torch.as_tensor(dataset.x[start:start + batch_size], device=dev)
+        xb = torch.as_tensor(dataset.x[start : start + batch_size], device=dev)
         f, p = model.predict(xb)
         feats.append(f.double().cpu().numpy())
         probs.append(p.double().cpu().numpy())

@@ -50,11 +50,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, ClassVar
+from functools import cache
+from typing import Any, ClassVar
 
 import numpy as np
+
 from .errors import TransformError
 
 __all__ = [
@@ -77,7 +79,6 @@ __all__ = [
 ]
 
 PAPER_SEVEN: tuple[str, ...] = ("rot4", "vflip", "hflip", "invert", "grayscale", "jigsaw", "blur4")
-
 
 
 # --------------------------------------------------------------------------- array backends
@@ -176,8 +177,7 @@ def _check_range(arr: np.ndarray, n: int, what: str) -> None:
     bad = (arr < 0) | (arr >= n)
     if bad.any():
         raise TransformError(
-            f"{what} must lie in range({n}); got {int(arr[bad].flat[0])} "
-            f"({int(bad.sum())} value(s) out of range)"
+            f"{what} must lie in range({n}); got {int(arr[bad].flat[0])} ({int(bad.sum())} value(s) out of range)"
         )
 
 
@@ -195,9 +195,7 @@ class Transform:
 
     def __post_init__(self) -> None:
         if isinstance(self.n_actions, bool) or not isinstance(self.n_actions, int) or self.n_actions < 1:
-            raise TransformError(
-                f"{self.name}: n_actions must be a positive integer, got {self.n_actions!r}"
-            )
+            raise TransformError(f"{self.name}: n_actions must be a positive integer, got {self.n_actions!r}")
         if self._FIXED_N_ACTIONS is not None and self.n_actions != self._FIXED_N_ACTIONS:
             raise TransformError(
                 f"{self.name}: a {type(self).__name__} has {self._FIXED_N_ACTIONS} actions, got {self.n_actions}"
@@ -290,9 +288,7 @@ def _require_square(name: str, images: Any) -> None:
 
 def _require_float(name: str, ops: Any, images: Any) -> None:
     if not ops.is_float(images):
-        raise TransformError(
-            f"{name} needs floating-point images with values in [0, 1], got dtype {images.dtype}"
-        )
+        raise TransformError(f"{name} needs floating-point images with values in [0, 1], got dtype {images.dtype}")
 
 
 @dataclass(frozen=True)
@@ -305,9 +301,7 @@ class Flip(Transform):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.axis not in (-1, -2):
-            raise TransformError(
-                f"{self.name}: axis must be -1 (left-right) or -2 (top-bottom), got {self.axis}"
-            )
+            raise TransformError(f"{self.name}: axis must be -1 (left-right) or -2 (top-bottom), got {self.axis}")
 
     def _apply_one(self, ops: Any, images: Any, action: int) -> Any:
         return ops.flip(images, self.axis)
@@ -446,8 +440,7 @@ class Blur(Transform):
         super().__post_init__()
         if len(self.kernels) + 1 != self.n_actions:
             raise TransformError(
-                f"{self.name}: {len(self.kernels)} kernels give {len(self.kernels) + 1} actions, "
-                f"not {self.n_actions}"
+                f"{self.name}: {len(self.kernels)} kernels give {len(self.kernels) + 1} actions, not {self.n_actions}"
             )
         for k in self.kernels:
             if len(k) % 2 == 0 or tuple(k) != tuple(reversed(k)):
@@ -492,9 +485,7 @@ class Product(Transform):
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.factors or self.n_actions != math.prod(self.sizes):
-            raise TransformError(
-                f"{self.name}: a product needs factors whose action counts multiply to n_actions"
-            )
+            raise TransformError(f"{self.name}: a product needs factors whose action counts multiply to n_actions")
 
     @classmethod
     def of(cls, factors: tuple[Transform, ...]) -> Product:
@@ -513,9 +504,7 @@ class Product(Transform):
     def join(self, *factor_actions: Any) -> np.ndarray:
         """One label array per factor -> product labels."""
         if len(factor_actions) != len(self.factors):
-            raise TransformError(
-                f"{self.name} has {len(self.factors)} factors, got {len(factor_actions)} label arrays"
-            )
+            raise TransformError(f"{self.name} has {len(self.factors)} factors, got {len(factor_actions)} label arrays")
         parts = []
         for f, a in zip(self.factors, factor_actions):
             arr = _as_int_array(a, f"{f.name} actions")
@@ -538,7 +527,7 @@ class Product(Transform):
 _PROBE = ((np.random.default_rng(0).permutation(48) + 1) / 128.0).reshape(1, 3, 4, 4)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cayley_table(t: Transform) -> np.ndarray | None:
     """Cayley table from ``apply`` on a probe image, or None when the set is not closed."""
     n = t.n_actions
@@ -559,9 +548,7 @@ def _cayley_table(t: Transform) -> np.ndarray | None:
     return table
 
 
-def _nearest(
-    queries: np.ndarray, refs: np.ndarray, exclude_self: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(queries: np.ndarray, refs: np.ndarray, exclude_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Index of the nearest row of ``refs`` for each query row, and the squared distance."""
     dist2 = (queries**2).sum(axis=1)[:, None] + (refs**2).sum(axis=1)[None, :] - 2 * queries @ refs.T
     if exclude_self:
@@ -625,7 +612,7 @@ def names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get(name: str | Transform) -> Transform:
     """The transformation called ``name``: a registered name or a product ``"rot4*vflip"``
     (a :class:`Transform` passes through, so callers may accept either)."""

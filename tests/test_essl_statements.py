@@ -31,9 +31,13 @@ def action_function(J, values: np.ndarray) -> np.ndarray:
 
 @given(models)
 def test_t1_and_principles_hold_on_every_model(J):
-    for report in (explaining_away_identity(J, "A", "C", "Z"), explaining_away_identity(J, "A", "C", "X"),
-                   lossy_transformation(J, "A", "C", "Z"), shortcut_pruning(J, "A", "C", "S", "Z"),
-                   shortcut_pruning(J, "A", "C", ("S", "Abar"), "X")):
+    for report in (
+        explaining_away_identity(J, "A", "C", "Z"),
+        explaining_away_identity(J, "A", "C", "X"),
+        lossy_transformation(J, "A", "C", "Z"),
+        shortcut_pruning(J, "A", "C", "S", "Z"),
+        shortcut_pruning(J, "A", "C", ("S", "Abar"), "X"),
+    ):
         assert report.holds, str(report)
     relevance = class_relevance(J, "A", "C", "X")
     assert relevance.relations[1].holds and relevance.relations[2].holds and not relevance.failed_preconditions

@@ -42,8 +42,15 @@ def test_asymmetric_family_is_chiral():
 def test_symmetric_family_covers_the_kinds_of_stabiliser():
     groups = {g.name: g.symmetry for g in G.SYMMETRIC}
     assert all(len(s) > 1 for s in groups.values())
-    kinds = {frozenset(range(8)), frozenset({0, 1, 2, 3}), frozenset({0, 2, 4, 6}), frozenset({0, 2}),
-             frozenset({0, 4}), frozenset({0, 6}), frozenset({0, 7})}
+    kinds = {
+        frozenset(range(8)),
+        frozenset({0, 1, 2, 3}),
+        frozenset({0, 2, 4, 6}),
+        frozenset({0, 2}),
+        frozenset({0, 4}),
+        frozenset({0, 6}),
+        frozenset({0, 7}),
+    }
     assert kinds <= set(groups.values())
     chiral = [name for name, s in groups.items() if s <= {0, 1, 2, 3}]
     assert set(chiral) == {"Z", "pinwheel"}  # rotation symmetry without any mirror

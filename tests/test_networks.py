@@ -314,8 +314,9 @@ def test_eliminate_head_reverses_the_class_gradient_into_the_encoder() -> None:
     grads = {}
     for kind in ("add", "eliminate"):
         with seeded(0):
-            model = PretextModel(CNNEncoder(1, width=4, feature_dim=16), 4, n_classes=3, class_head=kind,
-                                 reversal_lambda=0.5)
+            model = PretextModel(
+                CNNEncoder(1, width=4, feature_dim=16), 4, n_classes=3, class_head=kind, reversal_lambda=0.5
+            )
         F.cross_entropy(model(x).class_logits, classes).backward()
         grads[kind] = {name: p.grad.clone() for name, p in model.named_parameters() if p.grad is not None}
     for name, g_add in grads["add"].items():

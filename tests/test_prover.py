@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import doctest
+from collections.abc import Callable, Sequence
 from fractions import Fraction as F
-from typing import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -315,8 +315,9 @@ def _function(values: np.ndarray, card: int) -> np.ndarray:
     return np.eye(card)[values]
 
 
-def _causal_world(seed: int, *, agnostic: bool = False, reveal_a: bool = False,
-                  fine: bool = False, multi: bool = False) -> tuple[tuple[str, ...], np.ndarray]:
+def _causal_world(
+    seed: int, *, agnostic: bool = False, reveal_a: bool = False, fine: bool = False, multi: bool = False
+) -> tuple[tuple[str, ...], np.ndarray]:
     """A random world of the paper's causal model (random tables and functions).
 
     agnostic: C independent of (S, Abar) and Xbar a function of (S, Abar) only, so Z's
@@ -344,11 +345,15 @@ def _causal_world(seed: int, *, agnostic: bool = False, reveal_a: bool = False,
         n_a = aug_cards[0]
         x_of = np.arange(4 * n_a).reshape(4, n_a)  # injective in (Xbar, A)
         keep = rng.integers(0, 2, 4 * n_a)
-        nodes += [("X", ("Xbar", *aug), _function(x_of, 4 * n_a)),
-                  ("Z", ("X",), _function(np.arange(4 * n_a) % n_a + n_a * keep, 2 * n_a))]
+        nodes += [
+            ("X", ("Xbar", *aug), _function(x_of, 4 * n_a)),
+            ("Z", ("X",), _function(np.arange(4 * n_a) % n_a + n_a * keep, 2 * n_a)),
+        ]
     else:
-        nodes += [("X", ("Xbar", *aug), _function(rng.integers(0, 5, [4, *aug_cards]), 5)),
-                  ("Z", ("X",), _channel(rng, [5], 3))]
+        nodes += [
+            ("X", ("Xbar", *aug), _function(rng.integers(0, 5, [4, *aug_cards]), 5)),
+            ("Z", ("X",), _channel(rng, [5], 3)),
+        ]
     return _joint(nodes)
 
 

@@ -10,9 +10,12 @@ from proofs_check.prover.statements import STATEMENTS
 from proofs_check.strategies import ESSL_NAMES, essl_models
 
 TOL = 1e-9
-CHECKABLE = {name: spec for name, spec in STATEMENTS.items()
-             if parse_relation(spec.statement).variables <= set(ESSL_NAMES)
-             and all(parse_relation(c).variables <= set(ESSL_NAMES) for c in spec.constraints)}
+CHECKABLE = {
+    name: spec
+    for name, spec in STATEMENTS.items()
+    if parse_relation(spec.statement).variables <= set(ESSL_NAMES)
+    and all(parse_relation(c).variables <= set(ESSL_NAMES) for c in spec.constraints)
+}
 
 
 def holds(relation, J) -> bool:

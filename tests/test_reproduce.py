@@ -8,8 +8,7 @@ import pytest
 
 from proofs_check.errors import UnknownClaim
 from proofs_check.experiments import Budget
-from proofs_check.report import Verdict, reproduce
-from proofs_check.report import trained_claims
+from proofs_check.report import Verdict, reproduce, trained_claims
 
 
 def test_exact_claims_write_a_report(tmp_path):

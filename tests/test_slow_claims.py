@@ -21,7 +21,9 @@ def mean(result: dict, key: str) -> float:
 
 
 def probe_gain(world: str, transform: str, epochs: int) -> float:
-    result = run_seeds(Experiment(world, transform, TrainConfig(epochs=epochs, batch_size=64)), SEEDS, show_progress=False)
+    result = run_seeds(
+        Experiment(world, transform, TrainConfig(epochs=epochs, batch_size=64)), SEEDS, show_progress=False
+    )
     return mean(result, "probe_acc") - mean(result, "probe_acc_random_init")
 
 
@@ -32,7 +34,9 @@ def test_class_relevant_tasks_teach_class_features_on_natural():
 
 def test_trained_runs_stay_within_exact_limits():
     for model in ("cnn", "c4cnn", "bottleneck"):
-        result = run_seeds(Experiment("occluded", "rot4", TrainConfig(model=model, epochs=30)), SEEDS, show_progress=False)
+        result = run_seeds(
+            Experiment("occluded", "rot4", TrainConfig(model=model, epochs=30)), SEEDS, show_progress=False
+        )
         for run in result["runs"]:
             assert all(check["value"] <= check["limit"] + 1e-6 for check in run["checks"].values())
 

@@ -89,8 +89,11 @@ def test_exact_chain_rule_is_exact_zero(J):
     lhs = entropy(J, ("A", "B", "C"))
     rhs = entropy(J, "A") + entropy(J, "B", given="A") + entropy(J, "C", given=("A", "B"))
     assert sympy.expand(lhs - rhs) == 0
-    assert (mutual_information(J, "A", ("B", "C"))
-            - mutual_information(J, "A", "B") - mutual_information(J, "A", "C", given="B")).expand() == 0
+    assert (
+        mutual_information(J, "A", ("B", "C"))
+        - mutual_information(J, "A", "B")
+        - mutual_information(J, "A", "C", given="B")
+    ).expand() == 0
 
 
 @given(joints(("A", "B", "C"), alphabet_sizes=st.integers(1, 3), exact=True))

@@ -30,7 +30,8 @@ def test_chain_rule_and_symmetry(J):
     assert h_abc == pytest.approx(entropy(J, "A") + entropy(J, "B", "A") + entropy(J, "C", ("A", "B")), abs=TOL)
     assert mutual_information(J, "A", "B", "C") == pytest.approx(mutual_information(J, "B", "A", "C"), abs=TOL)
     assert mutual_information(J, "A", ("B", "C")) == pytest.approx(
-        mutual_information(J, "A", "B") + mutual_information(J, "A", "C", given="B"), abs=TOL)
+        mutual_information(J, "A", "B") + mutual_information(J, "A", "C", given="B"), abs=TOL
+    )
 
 
 @given(joints(("A", "B"), alphabet_sizes=sizes), st.data())

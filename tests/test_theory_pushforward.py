@@ -32,8 +32,14 @@ def pushforwards(draw, exact=False):
     return PushforwardJoint(J, {"X": x.reshape(J.shape), "G": g.reshape(J.shape)})
 
 
-QUERIES = [("A", "X", None), ("A", "C", "X"), ("C", "X", None), (("A", "G"), "C", "X"), ("X", "G", "S"),
-           ("A", "X", ("C", "S"))]
+QUERIES = [
+    ("A", "X", None),
+    ("A", "C", "X"),
+    ("C", "X", None),
+    (("A", "G"), "C", "X"),
+    ("X", "G", "S"),
+    ("A", "X", ("C", "S")),
+]
 
 
 @given(pushforwards())
@@ -62,7 +68,9 @@ def test_coinciding_outcomes_merge():
     """A glyph symmetric under 180-degree rotation: both actions render the same image."""
     latent = Joint([[F(1, 4), F(1, 4)], [F(1, 4), F(1, 4)]], names=("C", "A"))
     bar, corner = np.array([[1, 1], [0, 0]]), np.array([[1, 0], [0, 0]])
-    images = np.stack([np.stack([bar, np.rot90(bar, 2)]), np.stack([np.eye(2, dtype=int), np.rot90(np.eye(2, dtype=int), 2)])])
+    images = np.stack(
+        [np.stack([bar, np.rot90(bar, 2)]), np.stack([np.eye(2, dtype=int), np.rot90(np.eye(2, dtype=int), 2)])]
+    )
     K = PushforwardJoint.from_outcomes(latent, X=images)
     assert K.shape == (2, 2, 3)  # the diagonal glyph is rot2-symmetric: 3 distinct images
     assert entropy(K, "A", given="X") == sympy.Rational(1, 2)

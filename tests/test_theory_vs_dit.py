@@ -20,9 +20,7 @@ NAMES = ("V", "W", "X", "Y", "Z")
 
 
 def as_dit(J: Joint) -> dit.Distribution:
-    return dit.Distribution.from_array(
-        J.probabilities.astype(float), list(J.names), [list(range(k)) for k in J.shape]
-    )
+    return dit.Distribution.from_array(J.probabilities.astype(float), list(J.names), [list(range(k)) for k in J.shape])
 
 
 @st.composite

@@ -10,11 +10,11 @@ import torch
 
 from proofs_check.cli import main
 from proofs_check.experiments import BoundViolation, Experiment, check_bound, run_one, run_seeds
-from synthetic.worlds import presets
-from synthetic.probe import LinearProbe, ProbeInputError
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError
+from synthetic.probe import LinearProbe, ProbeInputError
 from synthetic.training import build_model
+from synthetic.worlds import presets
 
 SMALL = {"n_classes": 3, "n_positions": 1, "n_colours": 2, "strokes": (0,)}
 
@@ -27,15 +27,18 @@ def small_run(**config):
     return run_one(small(TrainConfig(**{"epochs": 2, **config})), seed=0)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"model": "resnet"}, "unknown model 'resnet'"),
-    ({"mode": "remove"}, "unknown mode 'remove'"),
-    ({"model": "bottleneck", "mode": "add"}, "model 'bottleneck' trains in mode\\(s\\) normal, not 'add'"),
-    ({"epochs": -1}, "epochs must be a non-negative int"),
-    ({"batch_size": 0}, "batch_size must be a positive int"),
-    ({"lr": 0.0}, "lr must be a positive number"),
-    ({"lam": -1.0}, "lam must be a non-negative number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"model": "resnet"}, "unknown model 'resnet'"),
+        ({"mode": "remove"}, "unknown mode 'remove'"),
+        ({"model": "bottleneck", "mode": "add"}, "model 'bottleneck' trains in mode\\(s\\) normal, not 'add'"),
+        ({"epochs": -1}, "epochs must be a non-negative int"),
+        ({"batch_size": 0}, "batch_size must be a positive int"),
+        ({"lr": 0.0}, "lr must be a positive number"),
+        ({"lam": -1.0}, "lam must be a non-negative number"),
+    ],
+)
 def test_bad_config(kwargs, match):
     with pytest.raises(TrainConfigError, match=match):
         TrainConfig(**kwargs)
@@ -109,20 +112,64 @@ def test_summary_has_mean_and_spread():
 
 
 def test_cli_train_json(capsys):
-    code = main(["train", "--world", "six-nine", "--transform", "rot4", "--model", "bottleneck", "--n-codes", "4",
-                 "--epochs", "1", "--seeds", "0,1", "--json", "--quiet"])
+    code = main(
+        [
+            "train",
+            "--world",
+            "six-nine",
+            "--transform",
+            "rot4",
+            "--model",
+            "bottleneck",
+            "--n-codes",
+            "4",
+            "--epochs",
+            "1",
+            "--seeds",
+            "0,1",
+            "--json",
+            "--quiet",
+        ]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"config", "runs", "summary"} and [r["seed"] for r in out["runs"]] == [0, 1]
-    for metric in ("pretext_acc", "probe_acc", "probe_acc_random_init", "bayes_acc_A_given_X", "ce_bound_bits",
-                   "I_A_X", "usable_bits_C", "I_C_X", "I_A_Z", "I_C_Z", "I_A_Z_given_C", "I_A_C_given_Z",
-                   "H_C_given_Z"):
+    for metric in (
+        "pretext_acc",
+        "probe_acc",
+        "probe_acc_random_init",
+        "bayes_acc_A_given_X",
+        "ce_bound_bits",
+        "I_A_X",
+        "usable_bits_C",
+        "I_C_X",
+        "I_A_Z",
+        "I_C_Z",
+        "I_A_Z_given_C",
+        "I_A_C_given_Z",
+        "H_C_given_Z",
+    ):
         assert set(out["summary"][metric]) == {"mean", "std", "n"}
 
 
 def test_cli_train_digits_has_no_exact_references(capsys):
-    code = main(["train", "--world", "digits", "--transform", "vflip", "--model", "mlp", "--epochs", "1",
-                 "--seeds", "0", "--json", "--quiet"])
+    code = main(
+        [
+            "train",
+            "--world",
+            "digits",
+            "--transform",
+            "vflip",
+            "--model",
+            "mlp",
+            "--epochs",
+            "1",
+            "--seeds",
+            "0",
+            "--json",
+            "--quiet",
+        ]
+    )
     assert code == 0
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert "probe_acc" in summary and "I_C_X" not in summary and "bayes_acc_A_given_X" not in summary

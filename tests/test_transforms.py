@@ -38,8 +38,17 @@ def test_registry_lists_the_paper_seven_and_the_fine_grained_ones():
     assert T.PAPER_SEVEN == ("rot4", "vflip", "hflip", "invert", "grayscale", "jigsaw", "blur4")
     assert set(T.PAPER_SEVEN) | {"rot2", "d4"} == set(ALL)
     sizes = {name: T.get(name).n_actions for name in ALL}
-    assert sizes == {"rot4": 4, "vflip": 2, "hflip": 2, "invert": 2, "grayscale": 2, "jigsaw": 24,
-                     "blur4": 4, "rot2": 2, "d4": 8}
+    assert sizes == {
+        "rot4": 4,
+        "vflip": 2,
+        "hflip": 2,
+        "invert": 2,
+        "grayscale": 2,
+        "jigsaw": 24,
+        "blur4": 4,
+        "rot2": 2,
+        "d4": 8,
+    }
     assert all(T.get(name).name == name for name in ALL)
 
 
@@ -178,8 +187,20 @@ def test_d4_element_order():
 
 @pytest.mark.parametrize("name", ALL + PRODUCTS)
 def test_algebra_flags(name):
-    closed = {"rot4", "vflip", "hflip", "invert", "grayscale", "jigsaw", "rot2", "d4",
-              "rot4*vflip", "hflip*rot4", "jigsaw*invert", "grayscale*hflip"}
+    closed = {
+        "rot4",
+        "vflip",
+        "hflip",
+        "invert",
+        "grayscale",
+        "jigsaw",
+        "rot2",
+        "d4",
+        "rot4*vflip",
+        "hflip*rot4",
+        "jigsaw*invert",
+        "grayscale*hflip",
+    }
     groups = closed - {"grayscale", "grayscale*hflip"}
     t = T.get(name)
     assert (t.is_closed, t.is_group) == (name in closed, name in groups)

@@ -12,10 +12,10 @@ import pytest
 import sympy
 
 from synthetic import transforms
+from synthetic.errors import WorldError
 from synthetic.worlds import glyphs, presets
 from synthetic.worlds.analysis import ANALYSIS_KEYS, analysis_json, analyze, format_analysis, format_comparison
 from synthetic.worlds.glyph_world import GlyphWorld
-from synthetic.errors import WorldError
 from theory import entropy, mutual_information
 
 LOG2_3 = sympy.log(3) / sympy.log(2)

@@ -8,12 +8,12 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
+from synthetic.errors import ExactAnalysisUnavailable, WorldError
 from synthetic.worlds import presets
 from synthetic.worlds.analysis import analyze
 from synthetic.worlds.datasets import WorldDataset
 from synthetic.worlds.digits import DigitsWorld
 from synthetic.worlds.pictures import save_grid
-from synthetic.errors import ExactAnalysisUnavailable, WorldError
 
 
 def bayes_predictions(ds: WorldDataset, given: np.ndarray, target: np.ndarray, n_target: int) -> np.ndarray:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from synthetic import transforms
-from synthetic.worlds import glyphs, presets
-from theory import outcome_ids
-from synthetic.worlds.glyph_world import KNOBS, ColourJitter, GlyphWorld
 from synthetic.errors import WorldError
+from synthetic.worlds import glyphs, presets
+from synthetic.worlds.glyph_world import KNOBS, ColourJitter, GlyphWorld
+from theory import outcome_ids
 
 L_GLYPH = np.array(
     [

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Union
+from collections.abc import Iterable, Mapping
 
 from ._errors import InvalidDistribution
 from ._logs import Base, add_into
 
-Variables = Union[str, Iterable[str], None]
+Variables = str | Iterable[str] | None
 
 
 def as_variables(joint, spec: Variables, role: str, allow_empty: bool = False) -> frozenset[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -144,7 +144,7 @@ class Joint:
         self._cache: dict = {}
 
     @classmethod
-    def from_weights(cls, weights: object, names: Sequence[str]) -> "Joint":
+    def from_weights(cls, weights: object, names: Sequence[str]) -> Joint:
         """Normalise non-negative weights: exactly for int/Fraction weights, in floats otherwise.
 
         >>> Joint.from_weights([1, 3], names=("A",)).probabilities.tolist()
@@ -181,7 +181,7 @@ class Joint:
         return self._exact
 
     @classmethod
-    def _trusted(cls, table: np.ndarray, names: tuple[str, ...], exact: bool) -> "Joint":
+    def _trusted(cls, table: np.ndarray, names: tuple[str, ...], exact: bool) -> Joint:
         """A joint from a table already known to be valid (a marginal of a valid joint)."""
         out = cls.__new__(cls)
         out._p, out._names, out._exact, out._cache = np.array(table), names, exact, {}
@@ -192,7 +192,7 @@ class Joint:
         """Axis indices of ``names``; unknown names raise :class:`InvalidDistribution`."""
         return axes_of(self._names, names)
 
-    def marginal(self, *names: str) -> "Joint":
+    def marginal(self, *names: str) -> Joint:
         """The joint of ``names``, axes in the order given.
 
         >>> Joint([[0.1, 0.2], [0.3, 0.4]], names=("A", "B")).marginal("B").probabilities

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 import numpy as np
 
@@ -72,7 +72,7 @@ def exact_value(value: object) -> Fraction | None:
     if isinstance(value, Fraction):
         return value
     if type(value).__module__.startswith("sympy") and getattr(value, "is_Rational", False):
-        return Fraction(int(value.p), int(value.q))
+        return Fraction(int(value.p), int(value.q))  # type: ignore[attr-defined]
     return None
 
 
@@ -93,7 +93,7 @@ class Base:
             base = math.e
         if isinstance(base, bool) or not isinstance(base, numbers.Real):
             raise InvalidDistribution(f"base must be 'e' or a positive number other than 1, got {base!r}")
-        if not (base > 0) or base == 1 or not math.isfinite(float(base)):
+        if not (float(base) > 0) or base == 1 or not math.isfinite(float(base)):
             raise InvalidDistribution(f"base must be a finite positive number other than 1, got {base!r}")
         self.value = base
         self.natural = base == math.e

@@ -8,8 +8,8 @@ variables is one ``np.bincount`` over combined ids.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -43,7 +43,7 @@ def ids_of_outcomes(outcomes: np.ndarray, latent_shape: tuple[int, ...]) -> np.n
     if outcomes.shape[: len(latent_shape)] != tuple(latent_shape):
         raise InvalidDistribution(f"outcomes of shape {outcomes.shape} do not start with latent shape {latent_shape}")
     n = int(np.prod(latent_shape))
-    return outcome_ids(outcomes.reshape((n,) + outcomes.shape[len(latent_shape):]))[0].reshape(latent_shape)
+    return outcome_ids(outcomes.reshape((n,) + outcomes.shape[len(latent_shape) :]))[0].reshape(latent_shape)
 
 
 class PushforwardJoint:
@@ -92,7 +92,7 @@ class PushforwardJoint:
         self._cache: dict = {}
 
     @classmethod
-    def from_outcomes(cls, latent: Joint, **outcomes: np.ndarray) -> "PushforwardJoint":
+    def from_outcomes(cls, latent: Joint, **outcomes: np.ndarray) -> PushforwardJoint:
         """Build from raw outcome arrays (``latent.shape + item_shape``), merged by their bytes."""
         return cls(latent, {name: ids_of_outcomes(v, latent.shape) for name, v in outcomes.items()})
 
@@ -195,4 +195,6 @@ class PushforwardJoint:
 
     def __repr__(self) -> str:
         kind = "exact" if self.is_exact else "float"
-        return f"PushforwardJoint(latent={self._latent.names}, functions={tuple(self._ids)}, shape={self.shape}, {kind})"
+        return (
+            f"PushforwardJoint(latent={self._latent.names}, functions={tuple(self._ids)}, shape={self.shape}, {kind})"
+        )

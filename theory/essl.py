@@ -145,24 +145,28 @@ def _fmt(value: Any) -> str:
 
 
 def _label(v: Variables) -> str:
-    return v if isinstance(v, str) else ",".join(v)
+    return v if isinstance(v, str) else ",".join(v or ())
 
 
 def _names(*groups: Variables) -> tuple[str, ...]:
     out: list[str] = []
     for g in groups:
-        out.extend((g,) if isinstance(g, str) else g)
+        out.extend((g,) if isinstance(g, str) else g or ())
     return tuple(out)
 
 
 def _independent(joint, x: Variables, y: Variables, base: object, tol: float) -> Precondition:
     value = mutual_information(joint, x, y, base=base)
-    return Precondition(f"{_label(x)} independent of {_label(y)}: I({_label(x)};{_label(y)}) = 0", value,
-                        _difference_sign(value, tol) == 0)
+    return Precondition(
+        f"{_label(x)} independent of {_label(y)}: I({_label(x)};{_label(y)}) = 0",
+        value,
+        _difference_sign(value, tol) == 0,
+    )
 
 
-def explaining_away_identity(joint, a: Variables = "A", c: Variables = "C", z: Variables = "Z", *,
-                             base: object = 2, tol: float = DEFAULT_TOL) -> StatementReport:
+def explaining_away_identity(
+    joint, a: Variables = "A", c: Variables = "C", z: Variables = "Z", *, base: object = 2, tol: float = DEFAULT_TOL
+) -> StatementReport:
     """T1: I(A;Z) = I(A;Z|C) - I(A;C|Z) and I(A;Z|C) - H(C|Z) <= I(A;Z) <= I(A;Z|C), given A ⊥ C.
 
     I(A;C|Z) is the explaining-away term: raising I(C;Z) lowers H(C|Z) and so raises the
@@ -181,13 +185,19 @@ def explaining_away_identity(joint, a: Variables = "A", c: Variables = "C", z: V
             Relation(f"I({A};{Z}) <= I({A};{Z}|{C})", i_az, "<=", i_az_c, tol),
         ),
         (_independent(joint, a, c, base, tol),),
-        {f"I({A};{Z})": i_az, f"I({A};{Z}|{C})": i_az_c, f"I({A};{C}|{Z})": i_ac_z, f"H({C}|{Z})": h_c_z,
-         f"I({C};{Z})": mutual_information(joint, c, z, base=base)},
+        {
+            f"I({A};{Z})": i_az,
+            f"I({A};{Z}|{C})": i_az_c,
+            f"I({A};{C}|{Z})": i_ac_z,
+            f"H({C}|{Z})": h_c_z,
+            f"I({C};{Z})": mutual_information(joint, c, z, base=base),
+        },
     )
 
 
-def lossy_transformation(joint, a: Variables = "A", c: Variables = "C", z: Variables = "Z", *,
-                         base: object = 2, tol: float = DEFAULT_TOL) -> StatementReport:
+def lossy_transformation(
+    joint, a: Variables = "A", c: Variables = "C", z: Variables = "Z", *, base: object = 2, tol: float = DEFAULT_TOL
+) -> StatementReport:
     """Principle I: the explaining-away term is capped, I(A;C|Z) <= H(A|Z).
 
     When a view Z already determines A (H(A|Z) = 0) nothing is left for the class to
@@ -200,13 +210,18 @@ def lossy_transformation(joint, a: Variables = "A", c: Variables = "C", z: Varia
         "Principle I (lossy transformations)",
         (Relation(f"I({A};{C}|{Z}) <= H({A}|{Z})", i_ac_z, "<=", h_a_z, tol),),
         (),
-        {f"I({A};{C}|{Z})": i_ac_z, f"H({A}|{Z})": h_a_z, f"I({A};{Z})": mutual_information(joint, a, z, base=base),
-         f"H({A})": entropy(joint, a, base=base)},
+        {
+            f"I({A};{C}|{Z})": i_ac_z,
+            f"H({A}|{Z})": h_a_z,
+            f"I({A};{Z})": mutual_information(joint, a, z, base=base),
+            f"H({A})": entropy(joint, a, base=base),
+        },
     )
 
 
-def class_relevance(joint, a: Variables = "A", c: Variables = "C", g: Variables = "G", *,
-                    base: object = 2, tol: float = DEFAULT_TOL) -> StatementReport:
+def class_relevance(
+    joint, a: Variables = "A", c: Variables = "C", g: Variables = "G", *, base: object = 2, tol: float = DEFAULT_TOL
+) -> StatementReport:
     """Principle II: synergy needs I(A;C|G) > 0 for a class-agnostic view G.
 
     Under A ⊥ C the gain from knowing the class, I(A;G|C) - I(A;G), equals I(A;C|G):
@@ -231,8 +246,16 @@ def class_relevance(joint, a: Variables = "A", c: Variables = "C", g: Variables 
     )
 
 
-def shortcut_pruning(joint, a: Variables = "A", c: Variables = "C", s: Variables = "S", z: Variables = "Z", *,
-                     base: object = 2, tol: float = DEFAULT_TOL) -> StatementReport:
+def shortcut_pruning(
+    joint,
+    a: Variables = "A",
+    c: Variables = "C",
+    s: Variables = "S",
+    z: Variables = "Z",
+    *,
+    base: object = 2,
+    tol: float = DEFAULT_TOL,
+) -> StatementReport:
     """Principle III: I(A;Z) = I(A;Z|C,S) - I(A;C,S|Z), given A ⊥ (C, S).
 
     Style can explain A away instead of the class: the report splits the explaining-away
@@ -252,13 +275,26 @@ def shortcut_pruning(joint, a: Variables = "A", c: Variables = "C", s: Variables
             Relation(f"I({A};{C},{S}|{Z}) = I({A};{C}|{Z}) + I({A};{S}|{Z},{C})", i_acs_z, "=", i_ac_z + i_as_zc, tol),
         ),
         (_independent(joint, a, cs, base, tol),),
-        {f"I({A};{Z})": i_az, f"I({A};{Z}|{C},{S})": i_az_cs, f"I({A};{C},{S}|{Z})": i_acs_z,
-         f"I({A};{C}|{Z})": i_ac_z, f"I({A};{S}|{Z},{C})": i_as_zc},
+        {
+            f"I({A};{Z})": i_az,
+            f"I({A};{Z}|{C},{S})": i_az_cs,
+            f"I({A};{C},{S}|{Z})": i_acs_z,
+            f"I({A};{C}|{Z})": i_ac_z,
+            f"I({A};{S}|{Z},{C})": i_as_zc,
+        },
     )
 
 
-def fine_grained(joint, fine: Variables = "Afine", coarse: Variables = "A", c: Variables = "C", z: Variables = "Z",
-                 *, base: object = 2, tol: float = DEFAULT_TOL) -> StatementReport:
+def fine_grained(
+    joint,
+    fine: Variables = "Afine",
+    coarse: Variables = "A",
+    c: Variables = "C",
+    z: Variables = "Z",
+    *,
+    base: object = 2,
+    tol: float = DEFAULT_TOL,
+) -> StatementReport:
     """T2: with A = g(A'), I(A';C|Z) = I(A;C|Z) + I(A';C|Z,A) >= I(A;C|Z) and H(A'|Z) >= H(A|Z)."""
     F, A, C, Z = _label(fine), _label(coarse), _label(c), _label(z)
     i_fc_z = mutual_information(joint, fine, c, given=z, base=base)
@@ -278,13 +314,26 @@ def fine_grained(joint, fine: Variables = "Afine", coarse: Variables = "A", c: V
             Precondition(f"{A} is a function of {F}: H({A}|{F}) = 0", h_a_f, _difference_sign(h_a_f, tol) == 0),
             _independent(joint, fine, c, base, tol),
         ),
-        {f"I({F};{C}|{Z})": i_fc_z, f"I({A};{C}|{Z})": i_ac_z, f"I({F};{C}|{Z},{A})": i_fc_za,
-         f"H({F}|{Z})": h_f_z, f"H({A}|{Z})": h_a_z},
+        {
+            f"I({F};{C}|{Z})": i_fc_z,
+            f"I({A};{C}|{Z})": i_ac_z,
+            f"I({F};{C}|{Z},{A})": i_fc_za,
+            f"H({F}|{Z})": h_f_z,
+            f"H({A}|{Z})": h_a_z,
+        },
     )
 
 
-def multivariate(joint, a1: Variables = "A1", a2: Variables = "A2", c: Variables = "C", z: Variables = "Z", *,
-                 base: object = 2, tol: float = DEFAULT_TOL) -> StatementReport:
+def multivariate(
+    joint,
+    a1: Variables = "A1",
+    a2: Variables = "A2",
+    c: Variables = "C",
+    z: Variables = "Z",
+    *,
+    base: object = 2,
+    tol: float = DEFAULT_TOL,
+) -> StatementReport:
     """T3: I(A1,A2;C|Z) >= max(I(A1;C|Z), I(A2;C|Z)) and I(A1,A2;Z) = I(A1;Z) + I(A2;Z|A1).
 
     Preconditions: A1, A2 independent of each other and of C.
@@ -305,6 +354,5 @@ def multivariate(joint, a1: Variables = "A1", a2: Variables = "A2", c: Variables
             Relation(f"I({A1},{A2};{Z}) = I({A1};{Z}) + I({A2};{Z}|{A1})", i_bz, "=", i_1z + i_2z_1, tol),
         ),
         (_independent(joint, a1, a2, base, tol), _independent(joint, both, c, base, tol)),
-        {f"I({A1},{A2};{C}|{Z})": i_joint, f"I({A1};{C}|{Z})": i_1, f"I({A2};{C}|{Z})": i_2,
-         f"I({A1},{A2};{Z})": i_bz},
+        {f"I({A1},{A2};{C}|{Z})": i_joint, f"I({A1};{C}|{Z})": i_1, f"I({A2};{C}|{Z})": i_2, f"I({A1},{A2};{Z})": i_bz},
     )

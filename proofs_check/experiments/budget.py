@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .run import run_seeds, train_test_split
 from .spec import Experiment
@@ -47,25 +48,52 @@ class Runner:
 
     def train_rows(self, experiment: Experiment) -> int:
         """Rows of the training split (seed 0's; every seed holds out the same share)."""
-        key = (experiment.world, experiment.transform, experiment.base_aug,
-               tuple(sorted(experiment.world_overrides.items())))
+        key = (
+            experiment.world,
+            experiment.transform,
+            experiment.base_aug,
+            tuple(sorted(experiment.world_overrides.items())),
+        )
         if key not in self._rows:
             train, _, _ = train_test_split(experiment.make_world().dataset(experiment.transform), seed=0)
             self._rows[key] = len(train)
         return self._rows[key]
 
-    def __call__(self, world: str, transform: str, model: str = "cnn", mode: str = "normal", lam: float = 1.0,
-                 base_aug: str = "none", overrides: dict | None = None, **config: Any) -> dict:
+    def __call__(
+        self,
+        world: str,
+        transform: str,
+        model: str = "cnn",
+        mode: str = "normal",
+        lam: float = 1.0,
+        base_aug: str = "none",
+        overrides: dict | None = None,
+        **config: Any,
+    ) -> dict:
         from synthetic.config import TrainConfig
 
-        draft = Experiment(world, transform, TrainConfig(model=model, mode=mode, lam=lam, **config),
-                           base_aug=base_aug, world_overrides=overrides or {})
+        draft = Experiment(
+            world,
+            transform,
+            TrainConfig(model=model, mode=mode, lam=lam, **config),
+            base_aug=base_aug,
+            world_overrides=overrides or {},
+        )
         epochs = self.budget.epochs(self.train_rows(draft))
-        cfg = TrainConfig(model=model, mode=mode, lam=lam, epochs=epochs, batch_size=self.budget.batch_size,
-                          device=self.device, **config)
+        cfg = TrainConfig(
+            model=model,
+            mode=mode,
+            lam=lam,
+            epochs=epochs,
+            batch_size=self.budget.batch_size,
+            device=self.device,
+            **config,
+        )
         experiment = Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {})
         t0 = time.perf_counter()
         result = run_seeds(experiment, self.budget.seeds, cache_dir=self.cache, show_progress=True)
-        self.log(f"  trained {world}/{transform}/{model}/{mode}/{base_aug} ({epochs} epochs x "
-                 f"{len(self.budget.seeds)} seeds) in {time.perf_counter() - t0:.0f} s")
+        self.log(
+            f"  trained {world}/{transform}/{model}/{mode}/{base_aug} ({epochs} epochs x "
+            f"{len(self.budget.seeds)} seeds) in {time.perf_counter() - t0:.0f} s"
+        )
         return result

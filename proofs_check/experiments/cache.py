@@ -81,8 +81,9 @@ class RunCache:
         except (ValueError, UnicodeDecodeError) as err:
             aside = path.with_name(path.name + ".corrupt")
             os.replace(path, aside)
-            warnings.warn(f"cached run {path} could not be read ({err}); moved to {aside.name}, computing it again",
-                          stacklevel=2)
+            warnings.warn(
+                f"cached run {path} could not be read ({err}); moved to {aside.name}, computing it again", stacklevel=2
+            )
             return None
 
     def store(self, key: str, seed: int, run: dict) -> None:

@@ -64,7 +64,11 @@ def bottleneck_information(world: ExactWorld, transform: str, dataset: Any, mode
     report = explaining_away_identity(J, a="A", c="C", z="Z", tol=1e-9)
     if not report.holds:
         raise BoundViolation(f"T1 fails on the learned code:\n{report}")
-    return {"I_A_Z": mutual_information(J, "A", "Z"), "I_C_Z": mutual_information(J, "C", "Z"),
-            "I_A_Z_given_C": mutual_information(J, "A", "Z", given="C"),
-            "I_A_C_given_Z": mutual_information(J, "A", "C", given="Z"),
-            "H_C_given_Z": entropy(J, "C", given="Z"), "t1_residual": float(report.slack)}
+    return {
+        "I_A_Z": mutual_information(J, "A", "Z"),
+        "I_C_Z": mutual_information(J, "C", "Z"),
+        "I_A_Z_given_C": mutual_information(J, "A", "Z", given="C"),
+        "I_A_C_given_Z": mutual_information(J, "A", "C", given="Z"),
+        "H_C_given_Z": entropy(J, "C", given="Z"),
+        "t1_residual": float(report.slack),
+    }

@@ -15,8 +15,9 @@ True
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -62,46 +63,59 @@ def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] |
         """Probe metrics, and the evaluations of the test split and the full grid."""
         tr, te, fu = (evaluate(model, d, config.device) for d in (train_ds, test_ds, full))
         probe = LinearProbe().fit(tr["features"], train_ds.c, train_ds.weights)
-        out = {"probe_acc": probe.score(te["features"], test_ds.c, test_ds.weights),
-               "probe_acc_full": probe.score(fu["features"], full.c, full.weights),
-               "usable_bits_C": probe.usable_bits(fu["features"], full.c, full.weights)}
+        out = {
+            "probe_acc": probe.score(te["features"], test_ds.c, test_ds.weights),
+            "probe_acc_full": probe.score(fu["features"], full.c, full.weights),
+            "usable_bits_C": probe.usable_bits(fu["features"], full.c, full.weights),
+        }
         return out, te, fu
 
     model = build_model(config, full, seed)
     random_init, _, _ = probe_metrics(model)
     on_epoch = None
     if config.model == "bottleneck" and exact is not None:
+
         def on_epoch(epoch: int, m: Any) -> dict:
             due = epoch % experiment.info_every == 0 or epoch == config.epochs
             return bottleneck_information(world, transform, full, m) if due else {}  # type: ignore[arg-type]
+
     history = train(model, train_ds, config, seed, on_epoch=on_epoch, progress=progress)
     trained, test_eval, full_eval = probe_metrics(model)
 
-    run = {"seed": seed, "held_out": by, "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
-           "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
-           "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
-           **trained,
-           "probe_acc_random_init": random_init["probe_acc"],
-           "usable_bits_C_random_init": random_init["usable_bits_C"]}
+    run = {
+        "seed": seed,
+        "held_out": by,
+        "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
+        "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
+        "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
+        **trained,
+        "probe_acc_random_init": random_init["probe_acc"],
+        "usable_bits_C_random_init": random_init["usable_bits_C"],
+    }
     run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]
     if exact is not None:
-        refs = {k: float(exact[k]) for k in ("H_A", "I_A_X", "bayes_acc_A_given_X", "H_C", "I_C_X",
-                                              "bayes_acc_C_given_X")}
+        refs = {
+            k: float(exact[k]) for k in ("H_A", "I_A_X", "bayes_acc_A_given_X", "H_C", "I_C_X", "bayes_acc_C_given_X")
+        }
         run.update(refs)
         run["checks"] = {
-            "pretext_acc <= bayes_acc_A_given_X": check_bound("pretext accuracy", run["pretext_acc_full"],
-                                                              refs["bayes_acc_A_given_X"]),
+            "pretext_acc <= bayes_acc_A_given_X": check_bound(
+                "pretext accuracy", run["pretext_acc_full"], refs["bayes_acc_A_given_X"]
+            ),
             "H(A) - CE_A <= I(A;X)": check_bound("Barber-Agakov bound", run["ce_bound_bits"], refs["I_A_X"]),
             "H(C) - CE_probe <= I(C;X)": check_bound("usable information", run["usable_bits_C"], refs["I_C_X"]),
-            "probe_acc <= bayes_acc_C_given_X": check_bound("probe accuracy", run["probe_acc_full"],
-                                                            refs["bayes_acc_C_given_X"]),
-            "random-init H(C) - CE_probe <= I(C;X)": check_bound("usable information (random init)",
-                                                                 random_init["usable_bits_C"], refs["I_C_X"]),
+            "probe_acc <= bayes_acc_C_given_X": check_bound(
+                "probe accuracy", run["probe_acc_full"], refs["bayes_acc_C_given_X"]
+            ),
+            "random-init H(C) - CE_probe <= I(C;X)": check_bound(
+                "usable information (random init)", random_init["usable_bits_C"], refs["I_C_X"]
+            ),
         }
     if on_epoch is not None:
         run.update({k: v for k, v in history[-1].items() if k.startswith(("I_", "H_", "t1_"))})
-        run["information_plane"] = [{"epoch": h["epoch"], "I_A_Z": h["I_A_Z"], "I_C_Z": h["I_C_Z"]}
-                                    for h in history if "I_A_Z" in h]
+        run["information_plane"] = [
+            {"epoch": h["epoch"], "I_A_Z": h["I_A_Z"], "I_C_Z": h["I_C_Z"]} for h in history if "I_A_Z" in h
+        ]
     run["history"] = history
     run["seconds"] = time.perf_counter() - t0
     return run
@@ -117,13 +131,17 @@ def summarise(runs: Sequence[dict]) -> dict:
         if key in SUMMARY_SKIP or not isinstance(runs[0][key], (int, float)):
             continue
         values = np.array([r[key] for r in runs], dtype=float)
-        out[key] = {"mean": float(values.mean()), "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
-                    "n": len(values)}
+        out[key] = {
+            "mean": float(values.mean()),
+            "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+            "n": len(values),
+        }
     return out
 
 
-def run_seeds(experiment: Experiment, seeds: Sequence[int], cache_dir: str | Path | None = None,
-              show_progress: bool = True) -> dict:
+def run_seeds(
+    experiment: Experiment, seeds: Sequence[int], cache_dir: str | Path | None = None, show_progress: bool = True
+) -> dict:
     """Several seeds of :func:`run_one`: ``{"config", "runs", "summary"}``.
 
     With ``cache_dir`` each finished seed is written atomically and reused on the next
@@ -146,5 +164,8 @@ def run_seeds(experiment: Experiment, seeds: Sequence[int], cache_dir: str | Pat
                 cache.store(key, seed, run)
         runs.append(run)
     bar.close()
-    return {"config": {**experiment.definition, "seeds": list(seeds), "key": key}, "runs": runs,
-            "summary": summarise(runs)}
+    return {
+        "config": {**experiment.definition, "seeds": list(seeds), "key": key},
+        "runs": runs,
+        "summary": summarise(runs),
+    }

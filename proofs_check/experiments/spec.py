@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -72,9 +73,15 @@ class Experiment:
     @cached_property
     def definition(self) -> dict:
         """What the key hashes: every field, the world's fingerprint and the cache version."""
-        out = {"version": CACHE_VERSION, "world": self.world, "world_fingerprint": world_fingerprint(self.make_world()),
-               "transform": self.transform, "base_aug": self.base_aug, "world_overrides": self.world_overrides,
-               "train": self.train.as_dict()}
+        out = {
+            "version": CACHE_VERSION,
+            "world": self.world,
+            "world_fingerprint": world_fingerprint(self.make_world()),
+            "transform": self.transform,
+            "base_aug": self.base_aug,
+            "world_overrides": self.world_overrides,
+            "train": self.train.as_dict(),
+        }
         if self.info_every != 1:
             out["info_every"] = self.info_every
         return out

@@ -16,7 +16,7 @@ a violation to a sparse or uniform table over few values.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .expressions import InfoRelation, parse_relation
 
@@ -32,8 +32,13 @@ def relation_slack(relation: str | InfoRelation, joint, base: object = 2):
     return _relation(relation).slack(lambda subset: entropy(joint, tuple(sorted(subset)), base=base))
 
 
-def find_counterexample(relation: str | InfoRelation, constraints: Sequence[str | InfoRelation] = (),
-                        max_alphabet: int = 2, max_examples: int = 5000, tol: float = 1e-9):
+def find_counterexample(
+    relation: str | InfoRelation,
+    constraints: Sequence[str | InfoRelation] = (),
+    max_alphabet: int = 2,
+    max_examples: int = 5000,
+    tol: float = 1e-9,
+):
     """A small exact joint on which ``relation`` fails while every constraint holds, or None.
 
     Constraints act as filters, so equality constraints are met only by tables that satisfy
@@ -53,17 +58,25 @@ def find_counterexample(relation: str | InfoRelation, constraints: Sequence[str 
         names += [n for n in c.ordered_variables() if n not in names]
 
     def violates(J) -> bool:
-        if any(abs(float(relation_slack(c, J))) > tol if c.kind == "=" else float(relation_slack(c, J)) < -tol
-               for c in conditions):
+        if any(
+            abs(float(relation_slack(c, J))) > tol if c.kind == "=" else float(relation_slack(c, J)) < -tol
+            for c in conditions
+        ):
             return False
         slack = float(relation_slack(goal, J))
         return abs(slack) > tol if goal.kind == "=" else slack < -tol
 
-    search = settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
-                      phases=[Phase.generate, Phase.shrink],
-                      suppress_health_check=list(HealthCheck))
+    search = settings(
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
     try:
-        return find(joints(tuple(names), alphabet_sizes=st.integers(1, max_alphabet), exact=True),
-                    violates, settings=search)
+        return find(
+            joints(tuple(names), alphabet_sizes=st.integers(1, max_alphabet), exact=True), violates, settings=search
+        )
     except NoSuchExample:
         return None

@@ -19,15 +19,16 @@ every term to the left, giving ``E >= 0`` or ``E = 0``.
 
 from __future__ import annotations
 
-from ..errors import ProofsCheckError
-
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Rational
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, TypeVar, Union
+from typing import TypeVar
+
+from ..errors import ProofsCheckError
 
 __all__ = [
     "ExpressionSyntaxError",
@@ -40,8 +41,8 @@ __all__ = [
     "parse_relation",
 ]
 
-Scalar = Union[int, Fraction]
-Names = Union[str, Iterable[str]]
+Scalar = int | Fraction
+Names = str | Iterable[str]
 Value = TypeVar("Value")
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -342,7 +343,7 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
-_Parsed = Union[Fraction, InfoExpression]
+_Parsed = Fraction | InfoExpression
 
 
 class _Parser:

@@ -26,15 +26,15 @@ Sum equals the goal exactly (checked in rational arithmetic).  ∎
 
 from __future__ import annotations
 
-from ..errors import ProofsCheckError
-
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING
 
+from ..errors import ProofsCheckError
 from .expressions import (
     InfoExpression,
     InfoRelation,
@@ -130,7 +130,7 @@ class Constraint:
         return str(self.relation)
 
 
-Inequality = Union[ElementalInequality, Constraint]
+Inequality = ElementalInequality | Constraint
 
 
 def n_elemental(n: int) -> int:
@@ -282,10 +282,14 @@ class ProofResult:
         hypotheses = {str(c) for c in self.constraints}
         uses_only_hypotheses = all(
             str(inequality) in hypotheses
-            for c in self.certificates for _, inequality in c.terms if inequality.source == "constraint"
+            for c in self.certificates
+            for _, inequality in c.terms
+            if inequality.source == "constraint"
         )
-        return uses_only_hypotheses and len(self.certificates) == len(targets) and all(
-            c.target == t and c.verify() for c, t in zip(self.certificates, targets)
+        return (
+            uses_only_hypotheses
+            and len(self.certificates) == len(targets)
+            and all(c.target == t and c.verify() for c, t in zip(self.certificates, targets))
         )
 
     def derivation(self) -> str:
@@ -362,8 +366,10 @@ def _columns_matrix(vectors: Sequence[Mapping[int, Fraction]], n_rows: int) -> c
     rows = [r for v in vectors for r in v]
     cols = [c for c, v in enumerate(vectors) for _ in v]
     vals = [float(x) for v in vectors for x in v.values()]
-    return csc_matrix((np.array(vals, dtype=float), (np.array(rows, dtype=int), np.array(cols, dtype=int))),
-                      shape=(n_rows, len(vectors)))
+    return csc_matrix(
+        (np.array(vals, dtype=float), (np.array(rows, dtype=int), np.array(cols, dtype=int))),
+        shape=(n_rows, len(vectors)),
+    )
 
 
 def _solve_exact(rows: Sequence[Mapping[int, Fraction]], rhs: Sequence[Fraction]) -> dict[int, Fraction] | None:
@@ -393,8 +399,9 @@ def _solve_exact(rows: Sequence[Mapping[int, Fraction]], rhs: Sequence[Fraction]
         pivots.append((col, {k: v / scale for k, v in row.items()}, value / scale))
     solution: dict[int, Fraction] = {}
     for col, pivot_row, pivot_value in reversed(pivots):
-        solution[col] = pivot_value - sum((v * solution.get(k, 0) for k, v in pivot_row.items() if k != col),
-                                          Fraction(0))
+        solution[col] = pivot_value - sum(
+            (v * solution.get(k, 0) for k, v in pivot_row.items() if k != col), Fraction(0)
+        )
     return solution
 
 
@@ -482,9 +489,7 @@ class _Problem:
             if certificate.verify():
                 return certificate
         for bound in _DENOMINATOR_BOUNDS:  # support columns were dependent: try rounding
-            terms = tuple(
-                (Fraction(float(x[j])).limit_denominator(bound), col[0]) for j, col in zip(support, columns)
-            )
+            terms = tuple((Fraction(float(x[j])).limit_denominator(bound), col[0]) for j, col in zip(support, columns))
             method = f"rounding to denominators <= {bound}"
             certificate = Certificate(target, tuple(t for t in terms if t[0]), method)
             if certificate.verify():
@@ -518,8 +523,9 @@ class _Problem:
         for bound in _DENOMINATOR_BOUNDS:
             h = {s: Fraction(float(v)).limit_denominator(bound) for s, v in zip(subsets, res.x)}
             if self._refutes(target, h):
-                return Refutation(target, h, h_float, target.evaluate(h.__getitem__), True, int(res.status),
-                                  res.message)
+                return Refutation(
+                    target, h, h_float, target.evaluate(h.__getitem__), True, int(res.status), res.message
+                )
         h = self._exact_vertex(res.x, subsets)
         if h is not None and self._refutes(target, h):
             value = target.evaluate(h.__getitem__)
@@ -602,8 +608,18 @@ def prove(
     count = n_elemental(len(names))
 
     if goal.is_zero():
-        return ProofResult(goal_relation, hypotheses, names, True, True, "identity", (), None,
-                           "identity: both sides are the same joint-entropy combination", count)
+        return ProofResult(
+            goal_relation,
+            hypotheses,
+            names,
+            True,
+            True,
+            "identity",
+            (),
+            None,
+            "identity: both sides are the same joint-entropy combination",
+            count,
+        )
 
     problem = _Problem(names, hypotheses)
     targets = [goal] if kind == ">=" else [goal, -goal]
@@ -626,12 +642,36 @@ def prove(
                 message = f"LP failed with status {res.status}: {res.message}"
             evidence = problem.find_refutation(target) if find_counterexample and res.status == 2 else None
             lp_seconds += time.perf_counter() - t2
-            return ProofResult(goal_relation, hypotheses, names, False, False, "lp", tuple(certificates), evidence,
-                               message, count, lp_seconds, verify_seconds)
+            return ProofResult(
+                goal_relation,
+                hypotheses,
+                names,
+                False,
+                False,
+                "lp",
+                tuple(certificates),
+                evidence,
+                message,
+                count,
+                lp_seconds,
+                verify_seconds,
+            )
         certificates.append(certificate)
     t3 = time.perf_counter()
     verified = all(c.verify() for c in certificates)
     verify_seconds += time.perf_counter() - t3
     message = "proved from the elemental Shannon inequalities" + (" and the constraints" if hypotheses else "")
-    return ProofResult(goal_relation, hypotheses, names, verified, verified, "lp", tuple(certificates), None,
-                       message, count, lp_seconds, verify_seconds)
+    return ProofResult(
+        goal_relation,
+        hypotheses,
+        names,
+        verified,
+        verified,
+        "lp",
+        tuple(certificates),
+        None,
+        message,
+        count,
+        lp_seconds,
+        verify_seconds,
+    )

@@ -30,10 +30,10 @@ response to A to depend on the class) and its equality case.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from ..errors import ProofsCheckError
-
-from typing import NamedTuple, Sequence
-
 from .expressions import parse_relation
 from .shannon import ProofResult, prove
 

@@ -14,10 +14,10 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ProofsCheckError
 from ..experiments.budget import Runner
@@ -94,8 +94,9 @@ CLAIMS: dict[str, ClaimSpec] = {}
 """Claim key -> spec, in report order; ``reproduce(only=...)`` selects by key prefix."""
 
 
-def claim(key: str, title: str, paper: str, trained: bool = False
-          ) -> Callable[[Callable[[ClaimContext], Finding]], Callable[[ClaimContext], Finding]]:
+def claim(
+    key: str, title: str, paper: str, trained: bool = False
+) -> Callable[[Callable[[ClaimContext], Finding]], Callable[[ClaimContext], Finding]]:
     """Decorator: register ``evaluate(ctx) -> Finding`` as the claim ``key``."""
 
     def add(evaluate: Callable[[ClaimContext], Finding]) -> Callable[[ClaimContext], Finding]:

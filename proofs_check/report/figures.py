@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -19,8 +19,7 @@ def bar_figure(path: Path, labels, trained, random_init, title: str) -> str:
     x = np.arange(len(labels))
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.bar(x - 0.2, [t["mean"] for t in trained], 0.4, yerr=[t["std"] for t in trained], label="after pretext")
-    ax.bar(x + 0.2, [r["mean"] for r in random_init], 0.4, yerr=[r["std"] for r in random_init],
-           label="random init")
+    ax.bar(x + 0.2, [r["mean"] for r in random_init], 0.4, yerr=[r["std"] for r in random_init], label="random init")
     ax.set_xticks(x, labels)
     ax.set_ylabel("probe accuracy (held out)")
     ax.set_title(title, fontsize=9)
@@ -48,4 +47,3 @@ def plane_figure(path: Path, runs: Sequence[dict]) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-

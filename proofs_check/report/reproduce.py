@@ -13,8 +13,8 @@ as such, with the numbers.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..errors import UnknownClaim
 from ..experiments.budget import Budget, Runner
@@ -33,8 +33,13 @@ def select(only: Sequence[str] | None) -> list[str]:
     return [key for key in CLAIMS if not only or any(key.startswith(o) for o in only)]
 
 
-def reproduce(out: str | Path, budget: Budget = Budget(), device: str = "cpu",
-              only: Sequence[str] | None = None, log: Callable[[str], None] = print) -> list[Claim]:
+def reproduce(
+    out: str | Path,
+    budget: Budget = Budget(),
+    device: str = "cpu",
+    only: Sequence[str] | None = None,
+    log: Callable[[str], None] = print,
+) -> list[Claim]:
     """Run every claim (or those whose key starts with one of ``only``) and write the report."""
     keys = select(only)
     out = Path(out)

@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..experiments.budget import Budget
 from ..experiments.cache import atomic_write_json, atomic_write_text
@@ -41,11 +41,17 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
 
 def write_report(claims: Sequence[Claim], out: Path, budget: Budget, seconds: float) -> Path:
     """Write ``out/report.md`` and ``out/results.json`` atomically; returns the report's path."""
-    lines = ["# essl-testbed reproduction report", "",
-             f"Seeds {', '.join(map(str, budget.seeds))}; {budget.steps} optimiser steps of batch {budget.batch_size} "
-             f"per training run; {seconds / 60:.1f} minutes. Theorems are as formalized in this project. Training "
-             "numbers are mean ± standard deviation over the seeds; accuracies 'held out' are on styles unseen in "
-             "training, 'full' on the world's exact distribution.", "", "| claim | verdict |", "|---|---|"]
+    lines = [
+        "# essl-testbed reproduction report",
+        "",
+        f"Seeds {', '.join(map(str, budget.seeds))}; {budget.steps} optimiser steps of batch {budget.batch_size} "
+        f"per training run; {seconds / 60:.1f} minutes. Theorems are as formalized in this project. Training "
+        "numbers are mean ± standard deviation over the seeds; accuracies 'held out' are on styles unseen in "
+        "training, 'full' on the world's exact distribution.",
+        "",
+        "| claim | verdict |",
+        "|---|---|",
+    ]
     lines += [f"| {c.title} | {c.verdict} |" for c in claims]
     for c in claims:
         f = c.finding
@@ -56,6 +62,16 @@ def write_report(claims: Sequence[Claim], out: Path, budget: Budget, seconds: fl
             lines += [f"![{c.title}]({f.figure})", ""]
     path = out / "report.md"
     atomic_write_text(path, "\n".join(lines) + "\n")
-    atomic_write_json(out / "results.json", {c.key: {"title": c.title, "verdict": c.verdict.value, "finding": c.finding.text,
-                                                    "numbers": c.finding.numbers} for c in claims})
+    atomic_write_json(
+        out / "results.json",
+        {
+            c.key: {
+                "title": c.title,
+                "verdict": c.verdict.value,
+                "finding": c.finding.text,
+                "numbers": c.finding.numbers,
+            }
+            for c in claims
+        },
+    )
     return path

@@ -55,8 +55,15 @@ class CategoricalBottleneck(nn.Module):
     encoder of a finite world.
     """
 
-    def __init__(self, source: nn.Module | int, n_codes: int, n_actions: int, *, temperature: float = 1.0,
-                 objective: str = "mixture"):
+    def __init__(
+        self,
+        source: nn.Module | int,
+        n_codes: int,
+        n_actions: int,
+        *,
+        temperature: float = 1.0,
+        objective: str = "mixture",
+    ):
         super().__init__()
         if objective not in ("mixture", "expected"):
             raise NetworkConfigError(f"objective must be 'mixture' or 'expected', got {objective!r}")

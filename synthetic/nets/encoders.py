@@ -24,6 +24,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
+
 from ..errors import InputShapeError, NetworkConfigError
 
 __all__ = [
@@ -36,8 +37,6 @@ __all__ = [
     "count_parameters",
     "halve_spatial",
 ]
-
-
 
 
 def positive_int(value: object, name: str) -> int:

@@ -20,13 +20,13 @@ raise that to ~1e-4 (set ``torch.backends.cudnn.allow_tf32 = False``, or check i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 
-from .c4 import ORDER, rotate_group_map, rotate_images
 from ..errors import InputShapeError, NetworkConfigError
+from .c4 import ORDER, rotate_group_map, rotate_images
 
 __all__ = ["EquivarianceReport", "check_equivariance"]
 

@@ -142,7 +142,9 @@ class PretextModel(nn.Module):
         """
         out = self(x)
         labels = None if self.class_head is None else classes
-        return self.loss(out, actions, labels, class_weight=self.class_weight, weights=weights), out.action_logits.argmax(1)
+        return self.loss(
+            out, actions, labels, class_weight=self.class_weight, weights=weights
+        ), out.action_logits.argmax(1)
 
     def predict(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(features, action probabilities)."""

@@ -18,16 +18,16 @@ from __future__ import annotations
 import contextlib
 import random
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import torch
+
 from ..errors import DeviceError, TrainConfigError
 
 __all__ = ["DeviceError", "resolve_device", "seed_everything", "seeded"]
 
 _CUDA_NAME = re.compile(r"^cuda(:\d+)?$")
-
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:

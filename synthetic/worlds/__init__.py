@@ -23,14 +23,14 @@ module                                holds
 
 from __future__ import annotations
 
+from ..errors import ExactAnalysisUnavailable, WorldError
 from . import presets
 from .analysis import ANALYSIS_KEYS, analysis_json, analyze, format_analysis, format_comparison
 from .datasets import WorldDataset
 from .digits import DigitsWorld
-from .pictures import save_grid
 from .glyph_world import KNOBS, ColourJitter, GlyphWorld, Style
-from ..errors import ExactAnalysisUnavailable, WorldError
 from .interface import ExactWorld, ImageSetWorld, World
+from .pictures import save_grid
 
 __all__ = [
     "ANALYSIS_KEYS",

@@ -22,7 +22,7 @@ H_A_given_X  0.9183  -2/3 + log(3)/log(2)  H(A|X): augmentation left ambiguous b
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -85,8 +85,11 @@ def analyze(world: ExactWorld, transform: str | transforms.Transform, erase: str
     from theory import entropy, mutual_information
 
     if not isinstance(world, ExactWorld):
-        what = ("a labelled image set, with no latents other than the class" if isinstance(world, ImageSetWorld)
-                else "not a world with a latent grid")
+        what = (
+            "a labelled image set, with no latents other than the class"
+            if isinstance(world, ImageSetWorld)
+            else "not a world with a latent grid"
+        )
         raise ExactAnalysisUnavailable(f"analyze needs an ExactWorld; {type(world).__name__} is {what}")
     t = transforms.get(transform)
     views = ("Xerased", "mean_colour", "is_grey", "corners", "pooled", "g")
@@ -180,7 +183,9 @@ def format_analysis(analysis: Mapping[str, object], keys: Sequence[str] | None =
     missing = [k for k in keys if k not in analysis]
     if missing:
         raise WorldError(f"keys not in the analysis: {', '.join(missing)}")
-    rows = [(k, _number(_as_float(analysis[k])), _exact_string(analysis[k]) or "", ANALYSIS_KEYS.get(k, "")) for k in keys]
+    rows = [
+        (k, _number(_as_float(analysis[k])), _exact_string(analysis[k]) or "", ANALYSIS_KEYS.get(k, "")) for k in keys
+    ]
     has_exact = any(r[2] for r in rows)
     header = ("key", "value", "exact", "description") if has_exact else ("key", "value", "description")
     body = [r if has_exact else (r[0], r[1], r[3]) for r in rows]
@@ -194,7 +199,9 @@ def format_analysis(analysis: Mapping[str, object], keys: Sequence[str] | None =
     return "\n".join(lines)
 
 
-def format_comparison(analyses: Mapping[str, Mapping[str, object]], keys: Sequence[str] | None = None, digits: int = 3) -> str:
+def format_comparison(
+    analyses: Mapping[str, Mapping[str, object]], keys: Sequence[str] | None = None, digits: int = 3
+) -> str:
     """Side-by-side table: one row per key, one column per analysis (e.g. per transformation)."""
     if not analyses:
         raise WorldError("format_comparison needs at least one analysis")

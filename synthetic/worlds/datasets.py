@@ -19,8 +19,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,13 @@ class WorldDataset:
 
     def __post_init__(self) -> None:
         n = len(self.x)
-        for name, arr in [("a", self.a), ("c", self.c), ("weights", self.weights), *self.latents.items(), *self.groups.items()]:
+        for name, arr in [
+            ("a", self.a),
+            ("c", self.c),
+            ("weights", self.weights),
+            *self.latents.items(),
+            *self.groups.items(),
+        ]:
             if len(arr) != n:
                 raise WorldError(f"dataset column {name!r} has {len(arr)} rows, x has {n}")
         if n and abs(float(self.weights.sum()) - 1.0) > 1e-9:
@@ -74,7 +81,7 @@ class WorldDataset:
             f"{self.n_classes} classes, {self.n_actions} actions)"
         )
 
-    def subset(self, index: Any) -> "WorldDataset":
+    def subset(self, index: Any) -> WorldDataset:
         """Rows ``index`` (a boolean mask or integer indices), weights renormalised to sum to 1."""
         idx = np.asarray(index)
         if idx.dtype == bool:
@@ -98,7 +105,7 @@ class WorldDataset:
             world=self.world,
         )
 
-    def sample(self, n: int, seed: int = 0) -> "WorldDataset":
+    def sample(self, n: int, seed: int = 0) -> WorldDataset:
         """``n`` rows drawn with replacement by weight (seeded); each drawn row weighs 1/n.
 
         >>> from synthetic.worlds.glyph_world import GlyphWorld
@@ -113,7 +120,7 @@ class WorldDataset:
         out = self.subset(idx)
         return WorldDataset(**{**out.__dict__, "weights": np.full(int(n), 1.0 / int(n))})
 
-    def split(self, test_fraction: float = 0.25, seed: int = 0, by: str = "S") -> tuple["WorldDataset", "WorldDataset"]:
+    def split(self, test_fraction: float = 0.25, seed: int = 0, by: str = "S") -> tuple[WorldDataset, WorldDataset]:
         """(train, test): a seeded ``test_fraction`` of the distinct values of ``by`` is held out.
 
         ``by`` is a key of ``groups`` (for glyph worlds "S", a style knob such as "position"

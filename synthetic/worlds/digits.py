@@ -23,8 +23,8 @@ from functools import cached_property
 import numpy as np
 
 from .. import transforms
-from .glyph_world import apply_all_actions
 from ..errors import ExactAnalysisUnavailable, WorldError
+from .glyph_world import apply_all_actions
 
 __all__ = ["DigitsWorld"]
 
@@ -37,7 +37,9 @@ class DigitsWorld:
     exact = False
 
     def __init__(self, n_images: int | None = None):
-        if n_images is not None and (isinstance(n_images, bool) or not isinstance(n_images, (int, np.integer)) or n_images < 1):
+        if n_images is not None and (
+            isinstance(n_images, bool) or not isinstance(n_images, (int, np.integer)) or n_images < 1
+        ):
             raise WorldError(f"n_images must be a positive int or None, got {n_images!r}")
         self._limit = None if n_images is None else int(n_images)
 

@@ -41,17 +41,18 @@ are equal in exact arithmetic, and X ids compare images by their bytes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Mapping, Sequence
 
 import numpy as np
 
-from .. import transforms
 from theory import outcome_ids
-from .views import STATISTICS, statistics_ids
+
+from .. import transforms
 from ..errors import WorldError
 from .knobs import KNOBS, POSE_GROUPS, ColourJitter, Style, build_spec, uniform
 from .render import ERASURES, apply_all_actions, erased_glyph, render_raw
+from .views import STATISTICS, statistics_ids
 
 __all__ = ["ERASURES", "KNOBS", "POSE_GROUPS", "VIEWS", "ColourJitter", "GlyphWorld", "Style", "apply_all_actions"]
 
@@ -248,7 +249,9 @@ class GlyphWorld:
             self._cache[key] = self._transformed(self.raw_images(), t)
         return self._cache[key]
 
-    def render(self, c: object, s: object, abar: object, a: object, transform: str | transforms.Transform) -> np.ndarray:
+    def render(
+        self, c: object, s: object, abar: object, a: object, transform: str | transforms.Transform
+    ) -> np.ndarray:
         """Images of the given latent index arrays (broadcast together): (..., channels, H, W)."""
         X = self.images(transform)
         idx = np.broadcast_arrays(*(np.asarray(v) for v in (c, s, abar, a)))
@@ -330,4 +333,3 @@ class GlyphWorld:
             transform=t.name,
             world=self.name,
         )
-

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..transforms import get
 from ..errors import GlyphError
+from ..transforms import get
 
 __all__ = [
     "ASYMMETRIC",
@@ -62,7 +62,6 @@ _MIRROR_TOP_BOTTOM = frozenset({0, 6})
 _MIRROR_ANTI_DIAGONAL = frozenset({0, 7})
 
 
-
 @dataclass(frozen=True)
 class Glyph:
     """A named 8×8 stroke drawing ('#' ink, '.' blank) and the D4 elements that fix it."""
@@ -87,9 +86,7 @@ class Glyph:
 
 def _layout(size: int) -> tuple[int, int]:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < GRID or size % 2:
-        raise GlyphError(
-            f"size must be an even integer >= {GRID} (so the art can be centred exactly), got {size!r}"
-        )
+        raise GlyphError(f"size must be an even integer >= {GRID} (so the art can be centred exactly), got {size!r}")
     scale = int(size) // GRID
     return scale, (int(size) - GRID * scale) // 2
 
@@ -114,14 +111,10 @@ SYMMETRIC: tuple[Glyph, ...] = (
     Glyph("plus", "........ ...##... ...##... .######. .######. ...##... ...##... ........", _ALL_D4),
     Glyph("H", "........ .#....#. .#....#. .######. .######. .#....#. .#....#. ........", _HALF_TURN_AND_MIRRORS),
     Glyph("Z", "........ .######. .....#.. ....#... ...#.... ..#..... .######. ........", _HALF_TURN),
-    Glyph(
-        "pinwheel", "........ .####.#. ......#. .#....#. .#....#. .#...... .#.####. ........", _ROTATIONS
-    ),
+    Glyph("pinwheel", "........ .####.#. ......#. .#....#. .#....#. .#...... .#.####. ........", _ROTATIONS),
     Glyph("T", "........ .######. ...##... ...##... ...##... ...##... ...##... ........", _MIRROR_LEFT_RIGHT),
     Glyph("E", "........ .#####.. .#...... .####... .####... .#...... .#####.. ........", _MIRROR_TOP_BOTTOM),
-    Glyph(
-        "corner", "........ .#...... .#...... .#...... .#...... .#...... .######. ........", _MIRROR_ANTI_DIAGONAL
-    ),
+    Glyph("corner", "........ .#...... .#...... .#...... .#...... .#...... .######. ........", _MIRROR_ANTI_DIAGONAL),
 )
 """Glyphs with non-trivial symmetry, one or more per kind of stabiliser in D4."""
 

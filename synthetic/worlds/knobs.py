@@ -13,9 +13,10 @@ p(knob value) and p(ā | c) as Fraction object arrays (exact worlds) or float64 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -363,7 +364,11 @@ def _infer_exact(exact: bool | None, class_prior: object, pose_probs: object, st
         return bool(exact)
     given: list[list] = []
     if class_prior is not None:
-        given.append(list(class_prior.values()) if isinstance(class_prior, Mapping) else list(np.ravel(np.asarray(class_prior, dtype=object))))
+        given.append(
+            list(class_prior.values())
+            if isinstance(class_prior, Mapping)
+            else list(np.ravel(np.asarray(class_prior, dtype=object)))
+        )
     if pose_probs is not None:
         if isinstance(pose_probs, Mapping):
             given.extend(list(v) for v in pose_probs.values())
@@ -388,7 +393,9 @@ def _class_prior(class_prior: object, names: tuple[str, ...], exact: bool) -> np
     return _probabilities(class_prior, n, "class_prior", exact)
 
 
-def _pose_table(pose_probs: object, pose_t: transforms.Transform | None, names: tuple[str, ...], exact: bool) -> np.ndarray:
+def _pose_table(
+    pose_probs: object, pose_t: transforms.Transform | None, names: tuple[str, ...], exact: bool
+) -> np.ndarray:
     n_classes = len(names)
     n_poses = 1 if pose_t is None else pose_t.n_actions
     if pose_probs is None:
@@ -415,7 +422,9 @@ def _knob_probs(style_probs: object, knob_values: dict[str, tuple], exact: bool)
     out = {}
     for knob in KNOBS:
         n = len(knob_values[knob])
-        out[knob] = uniform(n, exact) if knob not in given else _probabilities(given[knob], n, f"style_probs[{knob!r}]", exact)
+        out[knob] = (
+            uniform(n, exact) if knob not in given else _probabilities(given[knob], n, f"style_probs[{knob!r}]", exact)
+        )
     return out
 
 

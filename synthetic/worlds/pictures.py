@@ -118,7 +118,11 @@ def save_grid(
 
     n_cols = len(actions)
     fig, axes = plt.subplots(
-        n_rows, n_cols, figsize=(1.15 * n_cols + 1.9, 1.3 * n_rows + 1.0), squeeze=False, gridspec_kw={"wspace": 0.08, "hspace": 0.15}
+        n_rows,
+        n_cols,
+        figsize=(1.15 * n_cols + 1.9, 1.3 * n_rows + 1.0),
+        squeeze=False,
+        gridspec_kw={"wspace": 0.08, "hspace": 0.15},
     )
     for r, (label, images) in enumerate(rows):
         for j, a in enumerate(actions):

@@ -14,14 +14,14 @@ an unknown override raises :class:`WorldError` listing the valid ones.
 from __future__ import annotations
 
 import inspect
-from fractions import Fraction
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from fractions import Fraction
 
+from ..errors import WorldError
 from . import glyphs as glyph_families
 from .digits import DigitsWorld
 from .glyph_world import ColourJitter, GlyphWorld
-from ..errors import WorldError
 from .interface import World
 
 __all__ = ["BACKGROUNDS", "BASE_AUGMENTATIONS", "FOREGROUNDS", "Preset", "descriptions", "get", "names", "preset"]
@@ -80,7 +80,9 @@ class Preset:
 _PRESETS: dict[str, Preset] = {}
 
 
-def preset(name: str, description: str, fixes: tuple[str, ...] = ()) -> Callable[[Callable[..., World]], Callable[..., World]]:
+def preset(
+    name: str, description: str, fixes: tuple[str, ...] = ()
+) -> Callable[[Callable[..., World]], Callable[..., World]]:
     """Decorator: register ``build(**overrides) -> World`` as the preset ``name``."""
 
     def add(build: Callable[..., World]) -> Callable[..., World]:
@@ -175,16 +177,24 @@ def natural(
 
 
 @preset("shortcut", "natural plus a lit corner pixel drawn before A that reveals A for any class", fixes=("cue",))
-def shortcut(n_positions: int = 5, n_colours: int = 2, base: str = "none", name: str = "shortcut", **natural_overrides: object) -> GlyphWorld:
+def shortcut(
+    n_positions: int = 5, n_colours: int = 2, base: str = "none", name: str = "shortcut", **natural_overrides: object
+) -> GlyphWorld:
     """``natural`` with a white top-left pixel drawn before A: it moves with A and reveals it
     for any class. Smaller defaults keep the base-augmented variants (``base="simclr-like"``)
     at tens of thousands of cells."""
-    return natural(n_positions=n_positions, n_colours=n_colours, base=base, cue="corner", name=name, **natural_overrides)  # type: ignore[arg-type]
+    return natural(
+        n_positions=n_positions, n_colours=n_colours, base=base, cue="corner", name=name, **natural_overrides
+    )  # type: ignore[arg-type]
 
 
 @preset("occluded", "natural with half of each glyph hidden: the class becomes ambiguous", fixes=("occluders",))
 def occluded(
-    n_positions: int = 5, n_colours: int = 2, strokes: Sequence[int] = (0,), name: str = "occluded", **natural_overrides: object
+    n_positions: int = 5,
+    n_colours: int = 2,
+    strokes: Sequence[int] = (0,),
+    name: str = "occluded",
+    **natural_overrides: object,
 ) -> GlyphWorld:
     """``natural`` with the top, bottom, left or right half of the glyph box hidden (a
     D4-symmetric set of windows): glyphs that share a half become ambiguous, so H(C|X) > 0
@@ -192,11 +202,15 @@ def occluded(
     size = int(natural_overrides.get("glyph_size", 8))  # type: ignore[call-overload]
     half = size // 2
     windows = ((0, 0, half, size), (size - half, 0, half, size), (0, 0, size, half), (0, size - half, size, half))
-    return natural(n_positions=n_positions, n_colours=n_colours, strokes=strokes, occluders=windows, name=name, **natural_overrides)  # type: ignore[arg-type]
+    return natural(
+        n_positions=n_positions, n_colours=n_colours, strokes=strokes, occluders=windows, name=name, **natural_overrides
+    )  # type: ignore[arg-type]
 
 
 @preset("six-nine", "two classes, '6' and its 180-degree rotation '9'; exact uniform prior")
-def six_nine(size: int = 8, class_prior: Sequence[object] | None = None, pose: str | None = None, name: str = "six-nine") -> GlyphWorld:
+def six_nine(
+    size: int = 8, class_prior: Sequence[object] | None = None, pose: str | None = None, name: str = "six-nine"
+) -> GlyphWorld:
     """Two classes, "6" and "9" = the 6 turned by 180°, one channel, nothing else varies.
     The prior defaults to exact (1/2, 1/2); a 180° rotation turns one class into the other."""
     prior = (Fraction(1, 2), Fraction(1, 2)) if class_prior is None else class_prior
@@ -216,8 +230,6 @@ def symmetric(size: int = 8, class_prior: Sequence[object] | None = None, name: 
 def digits(n_images: int | None = None) -> DigitsWorld:
     """scikit-learn's 1797 real 8x8 digits (or the first ``n_images``); class known only."""
     return DigitsWorld(n_images)
-
-
 
 
 def names() -> tuple[str, ...]:

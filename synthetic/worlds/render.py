@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import transforms
-from .views import GRID_BITS
 from ..errors import WorldError
 from .knobs import KNOBS, WorldSpec, overlap
+from .views import GRID_BITS
 
 __all__ = ["ERASURES", "apply_all_actions", "dilate", "erased_glyph", "quantise", "render_raw"]
 

@@ -27,11 +27,12 @@ a pixel permutation (a rotation) leaves them bit for bit equal.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from theory import outcome_ids
+
 from ..errors import WorldError
 
 __all__ = ["GRID_BITS", "STATISTICS", "statistic_ids", "statistics_ids"]
@@ -52,9 +53,9 @@ def _is_grey(images: np.ndarray) -> np.ndarray:
 
 
 def _corners(images: np.ndarray) -> np.ndarray:
-    return np.stack(
-        [images[..., 0, 0], images[..., 0, -1], images[..., -1, 0], images[..., -1, -1]], axis=-1
-    ).reshape(images.shape[0], -1)
+    return np.stack([images[..., 0, 0], images[..., 0, -1], images[..., -1, 0], images[..., -1, -1]], axis=-1).reshape(
+        images.shape[0], -1
+    )
 
 
 def _pooled(images: np.ndarray) -> np.ndarray:
