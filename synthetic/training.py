@@ -24,8 +24,9 @@ import torch
 from . import models
 from .config import TrainConfig
 from .nets.runtime import resolve_device, seeded
+from .worlds.datasets import WorldDataset
 
-__all__ = ["TrainConfig", "build_model", "evaluate", "train", "weighted_cross_entropy_bits"]
+__all__ = ["TrainConfig", "as_tensors", "build_model", "evaluate", "train", "weighted_cross_entropy_bits"]
 
 
 def build_model(config: TrainConfig, dataset, seed: int) -> torch.nn.Module:
@@ -33,6 +34,16 @@ def build_model(config: TrainConfig, dataset, seed: int) -> torch.nn.Module:
     with seeded(seed):
         model = models.get(config.model).build(config, dataset)
     return model.to(resolve_device(config.device))
+
+
+def as_tensors(dataset: WorldDataset, device: str | torch.device = "cpu") -> tuple[torch.Tensor, ...]:
+    """(x, a, c, weights) of a world dataset as torch tensors on ``device`` (float32, long, long, float32)."""
+    return (
+        torch.as_tensor(dataset.x, device=device),
+        torch.as_tensor(dataset.a, dtype=torch.long, device=device),
+        torch.as_tensor(dataset.c, dtype=torch.long, device=device),
+        torch.as_tensor(dataset.weights, dtype=torch.float32, device=device),
+    )
 
 
 def train(
@@ -50,7 +61,7 @@ def train(
     row's loss weighted by its probability.
     """
     device = resolve_device(config.device)
-    x, a, c, w = dataset.tensors(device)
+    x, a, c, w = as_tensors(dataset, device)
     generator = torch.Generator().manual_seed(seed)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
     history = []

@@ -13,7 +13,7 @@ from proofs_check.experiments import BoundViolation, Experiment, check_bound, ru
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError
 from synthetic.probe import LinearProbe, ProbeInputError
-from synthetic.training import build_model
+from synthetic.training import as_tensors, build_model
 from synthetic.worlds import presets
 
 SMALL = {"n_classes": 3, "n_positions": 1, "n_colours": 2, "strokes": (0,)}
@@ -78,7 +78,7 @@ def test_bottleneck_information_per_epoch_satisfies_t1():
 
 def test_eliminate_reverses_the_class_gradient_into_the_encoder():
     ds = presets.get("natural", **SMALL).dataset("rot4")
-    x, a, c, w = ds.tensors()
+    x, a, c, w = as_tensors(ds)
     grads = {}
     for mode in ("add", "eliminate"):
         config = TrainConfig(mode=mode, lam=0.5)

@@ -92,8 +92,10 @@ def test_split_holds_out_styles():
 
 
 def test_dataset_tensors():
+    from synthetic.training import as_tensors
+
     ds = presets.get("six-nine").dataset("rot2")
-    x, a, c, w = ds.tensors()
+    x, a, c, w = as_tensors(ds)
     assert tuple(x.shape) == ds.x.shape and str(a.dtype) == "torch.int64" and float(w.sum()) == pytest.approx(1.0)
 
 

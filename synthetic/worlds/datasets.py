@@ -147,14 +147,3 @@ class WorldDataset:
         if pred.shape != (len(self),):
             raise WorldError(f"predictions of shape {pred.shape} for {len(self)} rows")
         return float(self.weights[pred == getattr(self, target)].sum())
-
-    def tensors(self, device: str = "cpu") -> tuple[Any, Any, Any, Any]:
-        """(x, a, c, weights) as torch tensors on ``device`` (float32, long, long, float32)."""
-        import torch
-
-        return (
-            torch.as_tensor(self.x, device=device),
-            torch.as_tensor(self.a, dtype=torch.long, device=device),
-            torch.as_tensor(self.c, dtype=torch.long, device=device),
-            torch.as_tensor(self.weights, dtype=torch.float32, device=device),
-        )

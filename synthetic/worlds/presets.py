@@ -24,7 +24,17 @@ from .digits import DigitsWorld
 from .glyph_world import ColourJitter, GlyphWorld
 from .interface import World
 
-__all__ = ["BACKGROUNDS", "BASE_AUGMENTATIONS", "FOREGROUNDS", "Preset", "descriptions", "get", "names", "preset"]
+__all__ = [
+    "BACKGROUNDS",
+    "BASE_AUGMENTATIONS",
+    "FOREGROUNDS",
+    "Preset",
+    "descriptions",
+    "get",
+    "names",
+    "preset",
+    "unregister",
+]
 
 NATURAL_GLYPHS: tuple[str, ...] = ("F", "G", "J", "L", "P", "R", "2", "7", "Q", "4")
 """Asymmetric glyphs in the order ``natural`` takes them. The first eight keep their ink in
@@ -230,6 +240,12 @@ def symmetric(size: int = 8, class_prior: Sequence[object] | None = None, name: 
 def digits(n_images: int | None = None) -> DigitsWorld:
     """scikit-learn's 1797 real 8x8 digits (or the first ``n_images``); class known only."""
     return DigitsWorld(n_images)
+
+
+def unregister(name: str) -> None:
+    """Remove a registered preset (for tests and interactive sessions)."""
+    _spec(name)
+    del _PRESETS[name]
 
 
 def names() -> tuple[str, ...]:

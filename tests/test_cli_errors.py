@@ -1,0 +1,85 @@
+"""The CLI's error contract: input errors are one line on stderr and exit 2, an interrupt is
+one line and exit 130, a bug keeps its traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from proofs_check import cli
+from proofs_check.cli import main
+
+
+def one_line(err: str) -> str:
+    """The error line; a syntax error may add the statement with a caret under the fault."""
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err and (len(lines) == 1 or (len(lines) == 3 and lines[2].strip() == "^")), err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["prove", "I(A;B >= 0"], "essl-testbed prove: error:"),
+        (["analyze", "--world", "digits", "--transform", "rot4"], "exact analysis needs every latent"),
+        (["analyze", "--world", "natural", "--transform", "rot5"], "unknown transformation 'rot5'"),
+        (["reproduce", "--only", "nonsense"], "no claim matches ['nonsense']"),
+        (
+            ["train", "--world", "six-nine", "--transform", "rot2", "--model", "bottleneck", "--mode", "add"],
+            "model 'bottleneck' trains in mode(s) normal, not 'add'",
+        ),
+    ],
+)
+def test_input_errors_are_one_line_and_exit_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert message in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("command", ["show", "reproduce"])
+def test_an_unwritable_output_path_is_one_line_naming_it(command, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = blocker / "out.png" if command == "show" else blocker / "report"
+    argv = {
+        "show": ["show", "--world", "six-nine", "--transform", "rot2", "--out", str(out)],
+        "reproduce": ["reproduce", "--only", "proofs", "--out", str(out)],
+    }[command]
+    assert main(argv) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"essl-testbed {command}: error:") and str(blocker) in line
+
+
+def test_an_interrupt_is_one_line_and_exit_130(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.COMMANDS["worlds"], "run", interrupted)
+    assert main(["worlds"]) == 130
+    assert "interrupted" in one_line(capsys.readouterr().err)
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch):
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli.COMMANDS["worlds"], "run", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["worlds"])
+
+
+def test_an_os_error_on_a_path_the_user_did_not_give_is_a_bug(monkeypatch, tmp_path):
+    def reads_elsewhere(args):
+        open(tmp_path / "missing-internal-file")
+
+    monkeypatch.setattr(cli.COMMANDS["show"], "run", reads_elsewhere)
+    with pytest.raises(FileNotFoundError):
+        main(["show", "--world", "six-nine", "--transform", "rot2", "--out", str(tmp_path / "g.png")])
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    from proofs_check import __version__
+
+    assert capsys.readouterr().out.strip() == f"essl-testbed {__version__}"
