@@ -50,8 +50,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import synthetic.nets.bottleneck  # noqa: E402
 import theory  # noqa: E402
 import theory.essl  # noqa: E402
-from proofs_check import learned  # noqa: E402
-from synthetic.training import MODELS, TrainConfig, build_model, evaluate, train  # noqa: E402
+from proofs_check.experiments import Experiment, bottleneck_information, run_one, run_seeds, summarise  # noqa: E402
+from synthetic import models  # noqa: E402
+from synthetic.config import TrainConfig  # noqa: E402
+from synthetic.training import build_model, evaluate, train  # noqa: E402
 from synthetic.worlds import presets  # noqa: E402
 from synthetic.worlds.datasets import WorldDataset  # noqa: E402
 
@@ -139,7 +141,9 @@ def section_throughput(dataset: WorldDataset, plan: Plan) -> None:
         f"1. one training epoch (forward + backward + Adam) on {WORLD}/{TRANSFORM}, {len(dataset)} rows; "
         f"{torch.get_num_threads()} torch threads; best of {plan.repeats}; {load()}"
     )
-    rates = {m: {b: epoch_samples_per_second(m, dataset, b, plan.repeats) for b in plan.batches} for m in MODELS}
+    rates = {
+        m: {b: epoch_samples_per_second(m, dataset, b, plan.repeats) for b in plan.batches} for m in models.names()
+    }
     base = plan.batches[0]
     header = f"{'model':<12}" + "".join(f"{f'batch {b} samples/s':>22}" for b in plan.batches)
     header += "".join(f"{f'vs cnn @{b}':>12}" for b in plan.batches) + f"{f'@{plan.batches[-1]} vs @{base}':>14}"
@@ -185,7 +189,7 @@ def section_throughput(dataset: WorldDataset, plan: Plan) -> None:
 def timed_run(epochs: int, seed: int) -> tuple[dict, float]:
     config = TrainConfig(model="cnn", epochs=epochs, batch_size=64)
     t0 = time.perf_counter()
-    run = learned.run_one(WORLD, TRANSFORM, config, seed=seed)
+    run = run_one(Experiment(WORLD, TRANSFORM, config), seed)
     return run, time.perf_counter() - t0
 
 
@@ -242,10 +246,10 @@ def section_probe(plan: Plan) -> None:
         )
     config = TrainConfig(model="cnn", epochs=chosen, batch_size=64)
     others = [s for s in plan.seeds if s != 0]
-    result = learned.run_seeds(WORLD, TRANSFORM, config, others, show_progress=False)
+    result = run_seeds(Experiment(WORLD, TRANSFORM, config), others, show_progress=False)
     walls = [run["seconds"] for run in (runs[chosen][0], *result["runs"])]
     # Same seed, same numbers on CPU: seed 0 is the sweep's run, not trained again.
-    summary = learned.summarise([runs[chosen][0], *result["runs"]])
+    summary = summarise([runs[chosen][0], *result["runs"]])
     print(f"   E={chosen} over seeds {list(plan.seeds)} (mean ± std, n={len(plan.seeds)}; seed 0 from the sweep):")
     for key in ("pretext_acc", "probe_acc", "probe_acc_random_init"):
         print(f"     {key:<24}{summary[key]['mean']:.3f} ± {summary[key]['std']:.3f}")
@@ -308,7 +312,7 @@ class StageClock:
                 stack.enter_context(mock.patch.object(module, name, self.wrap(stage, getattr(module, name))))
             t0 = time.perf_counter()
             try:
-                out = learned.bottleneck_information(self.world, TRANSFORM, self.dataset, model)
+                out = bottleneck_information(self.world, TRANSFORM, self.dataset, model)
             finally:
                 self.seconds["total"] = self.seconds.get("total", 0.0) + time.perf_counter() - t0
                 del model.code_table
@@ -335,7 +339,7 @@ def cadence_for(per_call: float, per_epoch: float, epochs: int) -> int:
 
 
 def section_information(plan: Plan) -> None:
-    world = learned.make_world(WORLD)
+    world = presets.get(WORLD)
     full = world.dataset(TRANSFORM)
     train_ds, _ = full.split(0.25, seed=0, by="S")
     config = TrainConfig(model="bottleneck", epochs=plan.info_epochs, batch_size=64)

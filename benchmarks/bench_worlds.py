@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from synthetic.worlds import glyphs, presets, transforms  # noqa: E402
+from synthetic import transforms  # noqa: E402
+from synthetic.worlds import glyphs, presets  # noqa: E402
 from synthetic.worlds.analysis import analyze, format_comparison  # noqa: E402
 from synthetic.worlds.glyph_world import GlyphWorld  # noqa: E402
 

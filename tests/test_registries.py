@@ -66,20 +66,20 @@ def transpose():
         def _apply_one(self, ops, images, action):
             return images.swapaxes(-1, -2) if action else ops.copy(images)
 
-    t = transforms.register(Transpose("transpose", 2))
+    t = transforms.register(Transpose("transpose-test", 2))
     yield t
-    transforms.unregister("transpose")
+    transforms.unregister("transpose-test")
 
 
 def test_a_registered_transformation_is_available_everywhere(transpose, capsys):
-    assert "transpose" in transforms.names() and transforms.get("rot2*transpose").n_actions == 4
+    assert "transpose-test" in transforms.names() and transforms.get("rot2*transpose-test").n_actions == 4
     world = presets.get("natural", n_classes=2, n_positions=1, n_colours=1, strokes=(0,))
-    assert float(world.analyze("transpose")["H_A"]) == pytest.approx(1.0)
-    run = run_one(Experiment("six-nine", "transpose", TrainConfig(model="mlp", epochs=1)), seed=0)
+    assert float(world.analyze("transpose-test")["H_A"]) == pytest.approx(1.0)
+    run = run_one(Experiment("six-nine", "transpose-test", TrainConfig(model="mlp", epochs=1)), seed=0)
     assert 0.0 <= run["pretext_acc"] <= 1.0
     with pytest.raises(SystemExit):
         build_parser(["analyze"]).parse_args(["analyze", "--help"])
-    assert "transpose" in capsys.readouterr().out
+    assert "transpose-test" in capsys.readouterr().out
 
 
 def test_registering_a_transformation_twice_or_badly_is_an_error(transpose):
@@ -112,14 +112,14 @@ def test_a_registered_preset_is_available_everywhere(tiny_preset, capsys):
 
 @pytest.fixture
 def wide_mlp():
-    @models.register("wide-mlp", "an MLP with 128 features", modes=("normal",))
+    @models.register("wide-mlp-test", "an MLP with 128 features", modes=("normal",))
     def build(config, dataset):
         from synthetic.nets import MLPEncoder, PretextModel
 
         return PretextModel(MLPEncoder(dataset.x.shape[1], dataset.x.shape[2], feature_dim=128), dataset.n_actions)
 
-    yield "wide-mlp"
-    models.unregister("wide-mlp")
+    yield "wide-mlp-test"
+    models.unregister("wide-mlp-test")
 
 
 def test_a_registered_model_is_available_everywhere(wide_mlp, capsys):
@@ -131,7 +131,7 @@ def test_a_registered_model_is_available_everywhere(wide_mlp, capsys):
             "--transform",
             "rot2",
             "--model",
-            "wide-mlp",
+            "wide-mlp-test",
             "--epochs",
             "1",
             "--seeds",
@@ -144,4 +144,4 @@ def test_a_registered_model_is_available_everywhere(wide_mlp, capsys):
     run = json.loads(capsys.readouterr().out)["runs"][0]
     assert run["pretext_acc"] <= run["bayes_acc_A_given_X"] + 1e-9
     with pytest.raises(TrainConfigError, match="already registered"):
-        models.register("wide-mlp", "again")(lambda c, d: None)
+        models.register("wide-mlp-test", "again")(lambda c, d: None)
