@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -53,14 +54,6 @@ def _jsonable(value):
     if type(value).__module__.startswith("sympy"):
         return float(value) if value.is_Number else {"value": float(value), "exact": str(value)}
     return str(value)
-
-
-def set_threads(n: int) -> None:
-    """Torch intra-op threads. One by default: on a 2-core machine two threads are only ~1.4x
-    faster when idle, and stall training 7x and more whenever another process holds a core."""
-    import torch
-
-    torch.set_num_threads(n)
 
 
 def _positive_int(text: str) -> int:
@@ -288,10 +281,11 @@ def cmd_train(args) -> int:
 
     from .experiments import Experiment, run_seeds
 
-    set_threads(args.threads)
     config = TrainConfig(**{name: getattr(args, name) for name, *_ in cli_fields()})
     experiment = Experiment(args.world, args.transform, config, base_aug=args.base_aug, info_every=args.info_every)
-    result = run_seeds(experiment, args.seeds, cache_dir=args.cache, show_progress=not args.quiet)
+    result = run_seeds(
+        experiment, args.seeds, cache_dir=args.cache, show_progress=not args.quiet, executor=_executor(args)
+    )
     if args.json:
         print_json(
             {**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history} for r in result["runs"]]}
@@ -375,7 +369,7 @@ def _configure_train(p: argparse.ArgumentParser) -> None:
         help="bottleneck: exact information of the code every K epochs (and the last)",
     )
     p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="comma-separated, e.g. 0,1,2")
-    p.add_argument("--threads", type=_positive_int, default=1, help="torch CPU threads (default 1)")
+    add_executor_options(p, workers_default="1")
     p.add_argument("--cache", default=None, metavar="DIR", help="keep finished seeds here; rerun resumes")
     p.add_argument("--json", action="store_true")
     p.add_argument("--history", action="store_true", help="with --json: include per-epoch metrics")
@@ -393,13 +387,12 @@ def cmd_reproduce(args) -> int:
     from .experiments import QUICK, Budget
     from .report import reproduce
 
-    set_threads(args.threads)
     budget = QUICK if args.quick else Budget()
     if args.seeds is not None:
         budget = Budget(steps=budget.steps, batch_size=budget.batch_size, seeds=tuple(args.seeds))
     if args.steps is not None:
         budget = Budget(steps=args.steps, batch_size=budget.batch_size, seeds=budget.seeds)
-    claims = reproduce(args.out, budget, device=args.device, only=args.only)
+    claims = reproduce(args.out, budget, device=args.device, only=args.only, executor=_executor(args))
     width = max(len(c.title) for c in claims)
     print()
     for c in claims:
@@ -419,10 +412,72 @@ def _configure_reproduce(p: argparse.ArgumentParser) -> None:
         "--only", nargs="*", default=None, metavar="CLAIM", help=f"claim keys (or prefixes): {' '.join(CLAIMS)}"
     )
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    p.add_argument("--threads", type=_positive_int, default=1, help="torch CPU threads (default 1)")
+    add_executor_options(p)
 
 
 cmd_reproduce.configure = _configure_reproduce
+
+
+@command("sweep", "train a grid of configurations and seeds (TOML) into one results table", paths=("out", "spec"))
+def cmd_sweep(args) -> int:
+    from .errors import ExperimentError
+    from .experiments import SweepSpec, run_sweep
+
+    try:
+        text = Path(args.spec).read_text()
+    except OSError as err:
+        raise ExperimentError(f"cannot read the sweep spec {args.spec}: {err.strerror}") from None
+    spec = SweepSpec.from_toml(text, source=args.spec)
+    result = run_sweep(spec, args.out, _executor(args), resume=args.resume, progress=not args.quiet, spec_text=text)
+    return 1 if result.failures else 0
+
+
+def _configure_sweep(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "spec",
+        metavar="SPEC",
+        help="a TOML file: [grid] axes (lists), [train] fixed settings, [overrides] world overrides",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="results.csv, spec.toml and the cache of runs")
+    p.add_argument("--resume", action="store_true", help="continue a sweep in DIR: reuse finished runs, retry failed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_executor_options(p)
+
+
+cmd_sweep.configure = _configure_sweep
+
+
+def add_executor_options(p: argparse.ArgumentParser, workers_default: str = "the number of cores") -> None:
+    """--executor, --workers, --threads and --address (see proofs_check.experiments.executors)."""
+    p.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="local: an embedded pool of worker processes; ray: Ray tasks on a cluster",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None if workers_default != "1" else 1,
+        help=f"local worker processes (default {workers_default}; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=None,
+        help="torch threads per worker (default cores // workers; workers x threads <= cores)",
+    )
+    p.add_argument(
+        "--address",
+        default="auto",
+        help="ray: 'auto' (a running cluster), HOST:PORT, or 'local' (start one in this process)",
+    )
+
+
+def _executor(args: argparse.Namespace) -> Any:
+    from .experiments import make_executor
+
+    return make_executor(args.executor, args.workers, args.threads, args.address)
 
 
 # ---------------------------------------------------------------- entry point

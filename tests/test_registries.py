@@ -124,21 +124,7 @@ def wide_mlp():
 
 def test_a_registered_model_is_available_everywhere(wide_mlp, capsys):
     code = main(
-        [
-            "train",
-            "--world",
-            "six-nine",
-            "--transform",
-            "rot2",
-            "--model",
-            "wide-mlp-test",
-            "--epochs",
-            "1",
-            "--seeds",
-            "0",
-            "--json",
-            "--quiet",
-        ]
+        "train --world six-nine --transform rot2 --model wide-mlp-test --epochs 1 --seeds 0 --json --quiet".split()
     )
     assert code == 0
     run = json.loads(capsys.readouterr().out)["runs"][0]

@@ -47,6 +47,6 @@ def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was retrained")
 
-    monkeypatch.setattr("proofs_check.experiments.run.run_one", no_training)
+    monkeypatch.setattr("proofs_check.experiments.sweep.run_one", no_training)
     again = reproduce(tmp_path, budget, only=["equivariant_model"], log=lambda _: None)
     assert again[0].finding == first[0].finding

@@ -98,7 +98,7 @@ def test_resume_reuses_finished_seeds(tmp_path, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("a cached seed was retrained")
 
-    monkeypatch.setattr("proofs_check.experiments.run.run_one", must_not_run)
+    monkeypatch.setattr("proofs_check.experiments.sweep.run_one", must_not_run)
     again = run_seeds(small(config), [0, 1], cache_dir=tmp_path, show_progress=False)
     assert again["summary"] == first["summary"] and len(again["runs"]) == 2
 
@@ -113,23 +113,7 @@ def test_summary_has_mean_and_spread():
 
 def test_cli_train_json(capsys):
     code = main(
-        [
-            "train",
-            "--world",
-            "six-nine",
-            "--transform",
-            "rot4",
-            "--model",
-            "bottleneck",
-            "--n-codes",
-            "4",
-            "--epochs",
-            "1",
-            "--seeds",
-            "0,1",
-            "--json",
-            "--quiet",
-        ]
+        "train --world six-nine --transform rot4 --model bottleneck --n-codes 4 --epochs 1 --seeds 0,1 --json --quiet".split()
     )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
@@ -153,23 +137,7 @@ def test_cli_train_json(capsys):
 
 
 def test_cli_train_digits_has_no_exact_references(capsys):
-    code = main(
-        [
-            "train",
-            "--world",
-            "digits",
-            "--transform",
-            "vflip",
-            "--model",
-            "mlp",
-            "--epochs",
-            "1",
-            "--seeds",
-            "0",
-            "--json",
-            "--quiet",
-        ]
-    )
+    code = main("train --world digits --transform vflip --model mlp --epochs 1 --seeds 0 --json --quiet".split())
     assert code == 0
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert "probe_acc" in summary and "I_C_X" not in summary and "bayes_acc_A_given_X" not in summary

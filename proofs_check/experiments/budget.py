@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .run import run_seeds, train_test_split
+from .run import train_test_split
 from .spec import Experiment
 
 __all__ = ["QUICK", "Budget", "Runner"]
@@ -36,14 +36,16 @@ class Budget:
         return max(1, math.ceil(self.steps * self.batch_size / max(1, n_train_rows)))
 
 
-QUICK = Budget(steps=150)
+QUICK = Budget(steps=150, seeds=(0, 1, 2, 3, 4))
 
 
 class Runner:
     """Runs (or reloads) training experiments under one budget and cache."""
 
-    def __init__(self, budget: Budget, cache: Path, device: str = "cpu", log: Callable[[str], None] = print):
-        self.budget, self.cache, self.device, self.log = budget, cache, device, log
+    def __init__(
+        self, budget: Budget, cache: Path, device: str = "cpu", log: Callable[[str], None] = print, executor: Any = None
+    ):
+        self.budget, self.cache, self.device, self.log, self.executor = budget, cache, device, log, executor
         self._rows: dict = {}
 
     def train_rows(self, experiment: Experiment) -> int:
@@ -91,7 +93,11 @@ class Runner:
         )
         experiment = Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {})
         t0 = time.perf_counter()
-        result = run_seeds(experiment, self.budget.seeds, cache_dir=self.cache, show_progress=True)
+        from .sweep import run_seeds
+
+        result = run_seeds(
+            experiment, self.budget.seeds, cache_dir=self.cache, show_progress=True, executor=self.executor
+        )
         self.log(
             f"  trained {world}/{transform}/{model}/{mode}/{base_aug} ({epochs} epochs x "
             f"{len(self.budget.seeds)} seeds) in {time.perf_counter() - t0:.0f} s"

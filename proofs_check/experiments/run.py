@@ -1,7 +1,7 @@
 """Train on a world, probe the features, and check everything against exact information.
 
-``run_one(experiment, seed)`` trains one seed and returns flat metrics; ``run_seeds`` runs
-several, reusing finished seeds from a :class:`~proofs_check.experiments.cache.RunCache`.
+``run_one(experiment, seed)`` trains one seed and returns flat metrics
+(:func:`proofs_check.experiments.sweep.run_seeds` runs several, through an executor).
 Generalisation numbers (``pretext_acc``, ``probe_acc``) are on held-out styles (images, for
 digits); the exact limits of :mod:`proofs_check.experiments.checks` are checked on the
 world's full enumerated distribution.
@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .cache import RunCache
 from .checks import bottleneck_information, check_bound
 from .spec import Experiment
 
-__all__ = ["run_one", "run_seeds", "summarise", "train_test_split"]
+__all__ = ["run_one", "summarise", "train_test_split"]
 
 
 def train_test_split(full: Any, seed: int, test_fraction: float = 0.25) -> tuple[Any, Any, str]:
@@ -137,35 +135,3 @@ def summarise(runs: Sequence[dict]) -> dict:
             "n": len(values),
         }
     return out
-
-
-def run_seeds(
-    experiment: Experiment, seeds: Sequence[int], cache_dir: str | Path | None = None, show_progress: bool = True
-) -> dict:
-    """Several seeds of :func:`run_one`: ``{"config", "runs", "summary"}``.
-
-    With ``cache_dir`` each finished seed is written atomically and reused on the next
-    call, so an interrupted experiment resumes where it stopped.
-    """
-    from tqdm import tqdm
-
-    key = experiment.key()
-    cache = RunCache(cache_dir) if cache_dir is not None else None
-    epochs = experiment.train.epochs
-    runs = []
-    bar = tqdm(total=len(seeds) * epochs, disable=not show_progress, leave=False, desc=experiment.label())
-    for seed in seeds:
-        run = cache.load(key, seed) if cache is not None else None
-        if run is not None:
-            bar.update(epochs)
-        else:
-            run = run_one(experiment, seed, progress=lambda _: bar.update(1))
-            if cache is not None:
-                cache.store(key, seed, run)
-        runs.append(run)
-    bar.close()
-    return {
-        "config": {**experiment.definition, "seeds": list(seeds), "key": key},
-        "runs": runs,
-        "summary": summarise(runs),
-    }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import UnknownClaim
 from ..experiments.budget import Budget, Runner
@@ -39,12 +40,13 @@ def reproduce(
     device: str = "cpu",
     only: Sequence[str] | None = None,
     log: Callable[[str], None] = print,
+    executor: Any = None,
 ) -> list[Claim]:
     """Run every claim (or those whose key starts with one of ``only``) and write the report."""
     keys = select(only)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    ctx = ClaimContext(Runner(budget, out / "cache", device, log), out)
+    ctx = ClaimContext(Runner(budget, out / "cache", device, log, executor), out)
     t0 = time.perf_counter()
     claims = []
     for key in keys:

@@ -1,0 +1,200 @@
+"""Where runs execute: in this process, in a local pool of worker processes, or as Ray tasks.
+
+An executor takes a picklable function and a list of tasks and yields ``(index, outcome)``
+as tasks finish, in any order; an outcome is the function's value or a :class:`Failure`.
+Workers only compute: the driver alone writes results. Each worker pins torch and BLAS to
+``threads`` threads, so ``workers x threads`` never exceeds the cores (on 2 cores, two
+busy processes with torch's default of one thread per core ran 7x slower).
+
+>>> list(InProcess(threads=1).run(abs, [-2, 3]))
+[(0, 2), (1, 3)]
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ExperimentError
+
+__all__ = ["EXECUTORS", "Failure", "InProcess", "LocalPool", "RayCluster", "make_executor"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A task that raised, or whose worker died ``attempts`` times."""
+
+    error: str
+    attempts: int = 1
+
+
+def set_threads(threads: int) -> None:
+    """Pin torch (if loaded or loadable) and BLAS in this process to ``threads`` threads."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _worker_start(threads: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle, once
+    set_threads(threads)
+
+
+class InProcess:
+    """Run tasks one after another in this process."""
+
+    def __init__(self, threads: int = 1):
+        self.threads = threads
+
+    def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        if tasks:
+            set_threads(self.threads)
+        for i, task in enumerate(tasks):
+            try:
+                yield i, fn(task)
+            except Exception as err:  # a failed run loses only itself
+                yield i, Failure(f"{type(err).__name__}: {err}")
+
+
+class LocalPool:
+    """An embedded pool of ``workers`` processes (no server, nothing to install).
+
+    At most ``workers`` tasks are in flight, so each is running when the pool breaks: a
+    worker that dies (killed, out of memory) takes down only the tasks then running, which
+    run again in a fresh pool, up to ``retries`` more times each.
+    """
+
+    def __init__(self, workers: int, threads: int = 1, retries: int = 2):
+        self.workers, self.threads, self.retries = workers, threads, retries
+
+    def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        queue = list(range(len(tasks)))  # indices not yet submitted, in order
+        attempts = dict.fromkeys(queue, 0)
+        # spawn: a forked child of a process that already runs torch's thread pool can hang
+        context = multiprocessing.get_context("spawn")
+        while queue:
+            pool = ProcessPoolExecutor(
+                min(self.workers, len(queue)), mp_context=context, initializer=_worker_start, initargs=(self.threads,)
+            )
+            in_flight: dict[Any, int] = {}
+            broken = False
+            try:
+                while queue or in_flight:
+                    while queue and len(in_flight) < self.workers and not broken:
+                        i = queue.pop(0)
+                        in_flight[pool.submit(fn, tasks[i])] = i
+                    if not in_flight:
+                        break
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        i = in_flight.pop(future)
+                        try:
+                            yield i, future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            attempts[i] += 1
+                            if attempts[i] > self.retries:
+                                yield i, Failure("its worker process died", attempts[i])
+                            else:
+                                queue.insert(0, i)
+                        except Exception as err:
+                            yield i, Failure(f"{type(err).__name__}: {err}")
+                    if broken and not in_flight:
+                        break
+            except BaseException:
+                # Interrupted or closed early: stop the workers now rather than finishing their runs.
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
+
+
+class RayCluster:
+    """Each task is a Ray task on a cluster: ``address`` ``"auto"`` (a running cluster, as
+    ``ray start --head`` leaves it), ``"HOST:PORT"``, or ``"local"`` (start one inside this
+    process, sized to this machine). Needs the ``ray`` extra."""
+
+    def __init__(self, address: str = "auto", threads: int = 1, retries: int = 2):
+        self.address, self.threads, self.retries = address, threads, retries
+
+    def _connect(self) -> Any:
+        try:
+            import ray
+        except ImportError:
+            raise ExperimentError("--executor ray needs Ray: pip install 'essl-testbed[ray]'") from None
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+            if self.address != "local":
+                kwargs["address"] = self.address
+            try:
+                ray.init(**kwargs)
+            except ConnectionError as err:
+                raise ExperimentError(
+                    f"no Ray cluster at {self.address!r}: {err}; start one with "
+                    "`ray start --head` or use --address local"
+                ) from None
+        return ray
+
+    def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        if not tasks:
+            return
+        ray = self._connect()
+        remote = ray.remote(num_cpus=self.threads, max_retries=self.retries)(_in_ray_worker)
+        refs = {remote.remote(fn, task, self.threads): i for i, task in enumerate(tasks)}
+        try:
+            while refs:
+                done, _ = ray.wait(list(refs), num_returns=1)
+                for ref in done:
+                    i = refs.pop(ref)
+                    try:
+                        yield i, ray.get(ref)
+                    except Exception as err:  # RayTaskError wraps the task's own exception
+                        yield i, Failure(f"{type(err).__name__}: {err}")
+        except BaseException:
+            for ref in refs:
+                ray.cancel(ref, force=True)
+            raise
+
+
+def _in_ray_worker(fn: Callable[[Any], Any], task: Any, threads: int) -> Any:
+    set_threads(threads)
+    return fn(task)
+
+
+EXECUTORS = ("local", "ray")
+
+
+def make_executor(
+    kind: str = "local", workers: int | None = None, threads: int | None = None, address: str = "auto"
+) -> InProcess | LocalPool | RayCluster:
+    """The executor for ``--executor``, ``--workers``, ``--threads`` and ``--address``.
+
+    Local: ``workers`` defaults to the number of cores and ``threads`` to cores // workers;
+    ``workers x threads`` may not exceed the cores. One worker runs in this process.
+    """
+    cores = os.cpu_count() or 1
+    if kind not in EXECUTORS:
+        raise ExperimentError(f"unknown executor {kind!r}; valid: {', '.join(EXECUTORS)}")
+    for name, value in (("workers", workers), ("threads", threads)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ExperimentError(f"{name} must be a positive int, got {value!r}")
+    if kind == "ray":
+        return RayCluster(address, threads or 1)
+    workers = workers or cores
+    threads = threads or max(1, cores // workers)
+    if workers * threads > cores:
+        raise ExperimentError(
+            f"{workers} workers x {threads} threads exceed the {cores} cores of this machine; "
+            "oversubscribed cores slow every run down"
+        )
+    return InProcess(threads) if workers == 1 else LocalPool(workers, threads)

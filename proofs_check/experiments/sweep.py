@@ -1,0 +1,233 @@
+"""Sweeps: every (configuration, seed) of a :class:`SweepSpec`, through an executor, into one
+tidy table.
+
+``run_sweep(spec, out, executor)`` writes ``out/spec.toml`` (the grid it ran),
+``out/cache/<key>/seed<N>.json`` (each finished run, written by the driver as it arrives) and
+``out/results.csv``: one row per (configuration, seed), one column per grid axis, per
+training setting and per scalar metric of ``essl-testbed train --json``. A run that fails or
+whose worker dies loses only itself: it is reported, left out of the table, and run again by
+the next invocation with ``resume=True``, which reuses every finished run.
+
+>>> import pandas as pd  # doctest: +SKIP
+>>> pd.read_csv("sweep/results.csv").groupby("transform").probe_acc.mean()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExperimentError
+from .cache import RunCache, atomic_write_text
+from .executors import Failure, InProcess
+from .run import run_one, summarise, train_test_split
+from .spec import Experiment
+from .sweep_spec import SweepSpec
+
+__all__ = ["RunFailed", "SweepResult", "execute", "results_rows", "run_seeds", "run_sweep", "run_tasks"]
+
+WRITE_EVERY_SECONDS = 10.0  # the table is rewritten at most this often while runs arrive
+
+
+def execute(task: tuple[Experiment, int]) -> dict:
+    """One (experiment, seed) run; what executors call in their workers."""
+    experiment, seed = task
+    return run_one(experiment, seed)
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+
+
+def results_rows(tasks: list[tuple[Experiment, int]], runs: dict[int, dict], axes: tuple[str, ...] = ()) -> list[dict]:
+    """One flat row per finished task, in task order: key, world, transform, base
+    augmentation, every training setting, seed, then every scalar metric."""
+    rows = []
+    for i, (experiment, seed) in enumerate(tasks):
+        if i not in runs:
+            continue
+        row: dict[str, Any] = {
+            "key": experiment.key(),
+            "world": experiment.world,
+            "transform": experiment.transform,
+            "base_aug": experiment.base_aug,
+            **experiment.train.as_dict(),
+            "seed": seed,
+        }
+        row.update({k: v for k, v in runs[i].items() if k not in row and _scalar(v)})
+        rows.append(row)
+    return rows
+
+
+def _csv(rows: list[dict]) -> str:
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@dataclass
+class SweepResult:
+    """The finished runs (task index -> run), the failures and the table's path."""
+
+    tasks: list[tuple[Experiment, int]]
+    runs: dict[int, dict] = field(default_factory=dict)
+    failures: dict[int, Failure] = field(default_factory=dict)
+    reused: int = 0
+    table: Path | None = None
+
+
+def run_tasks(
+    tasks: list[tuple[Experiment, int]],
+    cache: RunCache | None,
+    executor: Any = None,
+    progress: bool = True,
+    on_run: Callable[[int, dict], None] | None = None,
+    desc: str = "runs",
+) -> SweepResult:
+    """Run every task not already in ``cache`` through ``executor``; the driver stores each
+    finished run in the cache as it arrives and calls ``on_run(index, run)`` for every run,
+    reused or new."""
+    from tqdm import tqdm
+
+    executor = executor or InProcess()
+    result = SweepResult(tasks)
+    todo = []
+    for i, (experiment, seed) in enumerate(tasks):
+        run = cache.load(experiment.key(), seed) if cache is not None else None
+        if run is not None:
+            result.runs[i] = run
+            result.reused += 1
+            if on_run is not None:
+                on_run(i, run)
+        else:
+            todo.append(i)
+    bar = tqdm(total=len(tasks), initial=result.reused, disable=not progress, desc=desc, leave=False)
+    try:
+        for j, outcome in executor.run(execute, [tasks[i] for i in todo]):
+            i = todo[j]
+            if isinstance(outcome, Failure):
+                result.failures[i] = outcome
+            else:
+                experiment, seed = tasks[i]
+                if cache is not None:
+                    cache.store(experiment.key(), seed, outcome)
+                result.runs[i] = outcome
+                if on_run is not None:
+                    on_run(i, outcome)
+            bar.update(1)
+            bar.set_postfix(failed=len(result.failures), refresh=False)
+    finally:
+        bar.close()
+    return result
+
+
+class RunFailed(RuntimeError):
+    """Runs of an experiment failed (the messages say how); not an input error."""
+
+
+def run_seeds(
+    experiment: Experiment,
+    seeds: list[int] | tuple[int, ...],
+    cache_dir: str | Path | None = None,
+    show_progress: bool = True,
+    executor: Any = None,
+) -> dict:
+    """Several seeds of one experiment: ``{"config", "runs", "summary"}``.
+
+    With ``cache_dir`` each finished seed is written atomically and reused on the next
+    call, so an interrupted experiment resumes where it stopped.
+    """
+    tasks = [(experiment, seed) for seed in seeds]
+    result = run_tasks(
+        tasks, RunCache(cache_dir) if cache_dir is not None else None, executor, show_progress, desc=experiment.label()
+    )
+    if result.failures:
+        raise RunFailed("; ".join(f"seed {tasks[i][1]}: {f.error}" for i, f in sorted(result.failures.items())))
+    runs = [result.runs[i] for i in range(len(tasks))]
+    return {
+        "config": {**experiment.definition, "seeds": list(seeds), "key": experiment.key()},
+        "runs": runs,
+        "summary": summarise(runs),
+    }
+
+
+def _check_existing(out: Path, spec_text: str, resume: bool) -> None:
+    table, saved = out / "results.csv", out / "spec.toml"
+    if table.exists() and not resume:
+        raise ExperimentError(f"{table} exists: pass --resume to continue that sweep, or choose another --out")
+    if saved.exists() and saved.read_text() != spec_text:
+        raise ExperimentError(f"{out} holds a different sweep ({saved} differs from this spec); choose another --out")
+    if table.exists():
+        try:
+            header = next(csv.reader(io.StringIO(table.read_text())), None)
+        except (UnicodeDecodeError, csv.Error) as err:
+            header, problem = None, str(err)
+        else:
+            problem = "no header row"
+        if not header or "key" not in header or "seed" not in header:
+            raise ExperimentError(
+                f"{table} cannot be read as this sweep's results ({problem}); it is left as it is: "
+                "move it away and run again with --resume to rebuild it from the cache"
+            )
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | Path,
+    executor: Any = None,
+    resume: bool = False,
+    progress: bool = True,
+    spec_text: str | None = None,
+    log: Callable[[str], None] = print,
+) -> SweepResult:
+    """Run the sweep into ``out``; returns the runs, the failures and the table's path."""
+    out = Path(out)
+    spec_text = spec_text if spec_text is not None else repr(spec)
+    _check_existing(out, spec_text, resume)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / "spec.toml", spec_text)
+    rows_cache: dict[str, int] = {}
+
+    def rows_of(experiment: Experiment) -> int:
+        key = experiment.key()
+        if key not in rows_cache:
+            train, _, _ = train_test_split(experiment.make_world().dataset(experiment.transform), seed=0)
+            rows_cache[key] = len(train)
+        return rows_cache[key]
+
+    tasks = spec.tasks(rows_of=rows_of)
+    table = out / "results.csv"
+    runs_so_far: dict[int, dict] = {}
+    last_write = [time.monotonic()]
+
+    def write_table(force: bool = False) -> None:
+        if force or time.monotonic() - last_write[0] >= WRITE_EVERY_SECONDS:
+            atomic_write_text(table, _csv(results_rows(tasks, runs_so_far, spec.axes)))
+            last_write[0] = time.monotonic()
+
+    def arrived(i: int, run: dict) -> None:
+        runs_so_far[i] = run
+        write_table()
+
+    try:
+        result = run_tasks(tasks, RunCache(out / "cache"), executor, progress, desc=f"sweep {out.name}", on_run=arrived)
+    finally:
+        write_table(force=True)
+    result.table = table
+    log(f"{len(result.runs)} of {len(tasks)} runs in {table} ({result.reused} reused from the cache)")
+    for i, failure in sorted(result.failures.items()):
+        experiment, seed = tasks[i]
+        log(f"  failed: {experiment.label()} seed {seed} ({failure.attempts} attempt(s)): {failure.error}")
+    if result.failures:
+        log("  failed runs are left out of the table; run again with --resume to retry them")
+    return result

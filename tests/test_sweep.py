@@ -1,0 +1,234 @@
+"""Sweeps: the TOML grid, the executors (in-process, a local pool, Ray), resuming, and faults
+as a user meets them (a killed worker, a truncated cached run, a corrupted results table)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import warnings
+
+import pytest
+import sweep_faults
+
+from proofs_check.cli import main
+from proofs_check.errors import ExperimentError
+from proofs_check.experiments import InProcess, LocalPool, RayCluster, SweepSpec, make_executor, run_sweep
+from proofs_check.experiments.cache import RunCache
+
+SPEC = """
+[grid]
+world = ["six-nine"]
+transform = ["rot2", "rot4"]
+model = ["mlp"]
+seed = [0, 1]
+
+[train]
+epochs = 1
+batch-size = 8
+"""
+
+
+def table(path) -> list[dict]:
+    """The results table without the wall-time column (the only one allowed to differ)."""
+    with open(path) as fh:
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(fh)]
+
+
+def test_the_spec_expands_the_grid_in_order():
+    spec = SweepSpec.from_toml(SPEC)
+    tasks = spec.tasks()
+    assert [(e.transform, s) for e, s in tasks] == [("rot2", 0), ("rot2", 1), ("rot4", 0), ("rot4", 1)]
+    assert {e.train.batch_size for e, _ in tasks} == {8} and {e.train.model for e, _ in tasks} == {"mlp"}
+
+
+def test_a_steps_budget_gives_equal_optimiser_steps():
+    spec = SweepSpec.from_toml(SPEC.replace("epochs = 1", "steps = 40"))
+    rows = {"rot2": 4, "rot4": 8}  # rot4 doubles the rows of rot2
+    epochs = {e.transform: e.train.epochs for e, _ in spec.tasks(rows_of=lambda e: rows[e.transform])}
+    assert epochs == {"rot2": 80, "rot4": 40}  # 40 steps x batch 8 over 4 and 8 rows
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (SPEC + "\n[extra]\nx = 1\n", "unknown table"),
+        (SPEC.replace("model =", "modle ="), "unknown setting 'modle'"),
+        (SPEC.replace("epochs = 1", "epochs = [1, 2]"), "is a list; put axes in [grid]"),
+        (SPEC.replace('"six-nine"', '"seven"'), "unknown world 'seven'"),
+        (SPEC.replace('"rot4"', '"rot5"'), "unknown transformation 'rot5'"),
+        (SPEC.replace("epochs = 1", "epochs = 1\nsteps = 3"), "'steps' or as 'epochs', not both"),
+        (SPEC.replace("seed = [0, 1]", "seed = [-1]"), "non-negative"),
+        (SPEC.replace('["mlp"]', '["mlp"'), "not valid TOML"),
+        ("[train]\nepochs = 1\n", "no world or transform"),
+    ],
+)
+def test_bad_specs_are_named_errors(text, message):
+    with pytest.raises(ExperimentError, match=message.replace("[", "\\[").replace("(", "\\(")):
+        SweepSpec.from_toml(text)
+
+
+@pytest.fixture(scope="module")
+def in_process_table(tmp_path_factory):
+    out = tmp_path_factory.mktemp("in-process")
+    run_sweep(SweepSpec.from_toml(SPEC), out, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    return table(out / "results.csv")
+
+
+def test_a_sweep_writes_one_tidy_row_per_configuration_and_seed(in_process_table):
+    rows = in_process_table
+    assert [(r["transform"], r["seed"]) for r in rows] == [("rot2", "0"), ("rot2", "1"), ("rot4", "0"), ("rot4", "1")]
+    for column in (
+        "key",
+        "world",
+        "model",
+        "epochs",
+        "batch_size",
+        "pretext_acc",
+        "probe_acc",
+        "probe_acc_random_init",
+        "bayes_acc_A_given_X",
+        "I_A_X",
+    ):
+        assert all(row[column] != "" for row in rows), column
+    assert len({r["key"] for r in rows}) == 2
+
+
+def test_the_local_pool_gives_the_same_table_as_in_process(in_process_table, tmp_path):
+    run_sweep(
+        SweepSpec.from_toml(SPEC), tmp_path, LocalPool(workers=2), progress=False, spec_text=SPEC, log=lambda _: None
+    )
+    assert table(tmp_path / "results.csv") == in_process_table
+
+
+def test_the_cli_sweep_and_its_resume(tmp_path, monkeypatch, capsys):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC)
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    first = table(out / "results.csv")
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert "--resume" in capsys.readouterr().err
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a finished run was trained again")
+
+    monkeypatch.setattr("proofs_check.experiments.sweep.run_one", must_not_run)
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet", "--resume"]) == 0
+    assert table(out / "results.csv") == first
+
+
+def test_a_different_spec_in_the_same_folder_is_refused(tmp_path):
+    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    other = SPEC.replace("seed = [0, 1]", "seed = [0]")
+    with pytest.raises(ExperimentError, match="holds a different sweep"):
+        run_sweep(SweepSpec.from_toml(other), tmp_path, InProcess(), resume=True, spec_text=other)
+
+
+def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monkeypatch):
+    import proofs_check.experiments.sweep as sweep
+
+    real = sweep.run_one
+
+    def flaky(experiment, seed, progress=None):
+        if experiment.transform == "rot4" and seed == 1:
+            raise RuntimeError("a planted failure")
+        return real(experiment, seed)
+
+    monkeypatch.setattr(sweep, "run_one", flaky)
+    logged = []
+    result = run_sweep(
+        SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=logged.append
+    )
+    assert len(result.runs) == 3 and len(result.failures) == 1
+    assert any("a planted failure" in line for line in logged)
+    assert len(table(tmp_path / "results.csv")) == 3
+    monkeypatch.setattr(sweep, "run_one", real)
+    again = run_sweep(
+        SweepSpec.from_toml(SPEC),
+        tmp_path,
+        InProcess(),
+        resume=True,
+        progress=False,
+        spec_text=SPEC,
+        log=lambda _: None,
+    )
+    assert again.reused == 3 and len(again.runs) == 4 and not again.failures
+
+
+def test_a_killed_worker_is_retried(tmp_path):
+    markers = [str(tmp_path / f"marker{i}") for i in range(3)]
+    out = dict(LocalPool(workers=2, retries=2).run(sweep_faults.die_once, markers))
+    assert out == {0: "marker0", 1: "marker1", 2: "marker2"}
+
+
+def test_a_raising_task_is_a_failure_and_the_others_finish():
+    out = dict(LocalPool(workers=2).run(sweep_faults.fail_on_three, [1, 2, 3, 4]))
+    assert out[1] == 2 and out[3] == 4 and "three is not allowed" in out[2].error
+
+
+def test_a_truncated_cached_run_is_named_moved_aside_and_recomputed(tmp_path):
+    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    cached = sorted((tmp_path / "cache").rglob("seed0.json"))[0]
+    cached.write_text(cached.read_text()[:100])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_sweep(
+            SweepSpec.from_toml(SPEC),
+            tmp_path,
+            InProcess(),
+            resume=True,
+            progress=False,
+            spec_text=SPEC,
+            log=lambda _: None,
+        )
+    assert any(str(cached) in str(w.message) for w in caught)
+    assert cached.with_name("seed0.json.corrupt").exists() and json.loads(cached.read_text())["seed"] == 0
+    assert result.reused == 3 and len(result.runs) == 4
+
+
+def test_a_corrupted_results_table_is_reported_not_overwritten(tmp_path):
+    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    broken = b"\xff\xfe not a table"
+    (tmp_path / "results.csv").write_bytes(broken)
+    with pytest.raises(ExperimentError, match="results.csv cannot be read"):
+        run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), resume=True, spec_text=SPEC)
+    assert (tmp_path / "results.csv").read_bytes() == broken
+
+
+def test_written_files_have_ordinary_permissions(tmp_path):
+    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    from proofs_check.experiments.cache import current_umask
+
+    expected = 0o666 & ~current_umask()
+    for path in [tmp_path / "results.csv", *(tmp_path / "cache").rglob("*.json")]:
+        assert path.stat().st_mode & 0o777 == expected, path
+
+
+def test_workers_times_threads_may_not_exceed_the_cores():
+    import os
+
+    cores = os.cpu_count() or 1
+    with pytest.raises(ExperimentError, match="exceed"):
+        make_executor("local", workers=cores, threads=2)
+    assert isinstance(make_executor("local", workers=1), InProcess)
+
+
+def test_ray_gives_the_same_table_as_in_process(in_process_table, tmp_path):
+    pytest.importorskip("ray")
+    import ray
+
+    try:
+        run_sweep(
+            SweepSpec.from_toml(SPEC), tmp_path, RayCluster("local"), progress=False, spec_text=SPEC, log=lambda _: None
+        )
+    finally:
+        ray.shutdown()
+    assert table(tmp_path / "results.csv") == in_process_table
+
+
+def test_cached_runs_are_shared_between_train_and_sweep(tmp_path):
+    """The cache key is the experiment's, whoever ran it."""
+    spec = SweepSpec.from_toml(SPEC)
+    run_sweep(spec, tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    experiment, seed = spec.tasks()[0]
+    assert RunCache(tmp_path / "cache").load(experiment.key(), seed)["seed"] == seed
