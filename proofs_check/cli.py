@@ -23,19 +23,20 @@ class Command:
     """A subcommand: its help, its handler, how to fill in its parser, and which of its
     options are paths the user gives (OS errors on those are input errors, not bugs)."""
 
-    def __init__(self, name: str, help_text: str, run: Handler, paths: tuple[str, ...] = ()):
-        self.name, self.help, self.run, self.paths = name, help_text, run, paths
+    def __init__(self, name: str, help_text: str, run: Handler, paths: tuple[str, ...] = (), resume: str = ""):
+        self.name, self.help, self.run, self.paths, self.resume = name, help_text, run, paths, resume
         self.configure: Callable[[argparse.ArgumentParser], None] = lambda p: None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, help_text: str, paths: tuple[str, ...] = ()) -> Callable[[Handler], Command]:
-    """Register ``fn(args) -> int`` as a subcommand; assign its parser builder to ``.configure``."""
+def command(name: str, help_text: str, paths: tuple[str, ...] = (), resume: str = "") -> Callable[[Handler], Command]:
+    """Register ``fn(args) -> int`` as a subcommand; assign its parser builder to ``.configure``.
+    ``resume`` says, after an interrupt, how to continue."""
 
     def register(fn: Handler) -> Command:
-        COMMANDS[name] = Command(name, help_text, fn, paths)
+        COMMANDS[name] = Command(name, help_text, fn, paths, resume)
         return COMMANDS[name]
 
     return register
@@ -275,7 +276,12 @@ cmd_check.configure = _world_and_transform
 # ---------------------------------------------------------------- training
 
 
-@command("train", "E-SSL pretext training + linear probe, checked against exact information", paths=("cache",))
+@command(
+    "train",
+    "E-SSL pretext training + linear probe, checked against exact information",
+    paths=("cache",),
+    resume="With --cache, finished seeds are kept there; run the same command again to resume.",
+)
 def cmd_train(args) -> int:
     from synthetic.config import TrainConfig, cli_fields
 
@@ -382,7 +388,12 @@ cmd_train.configure = _configure_train
 # ---------------------------------------------------------------- reproduction
 
 
-@command("reproduce", "reproduce every claim of the paper: report.md, results.json and figures", paths=("out",))
+@command(
+    "reproduce",
+    "reproduce every claim of the paper: report.md, results.json and figures",
+    paths=("out",),
+    resume="Finished runs are kept in OUT/cache; run the same command again to resume.",
+)
 def cmd_reproduce(args) -> int:
     from .experiments import QUICK, Budget
     from .report import reproduce
@@ -418,7 +429,12 @@ def _configure_reproduce(p: argparse.ArgumentParser) -> None:
 cmd_reproduce.configure = _configure_reproduce
 
 
-@command("sweep", "train a grid of configurations and seeds (TOML) into one results table", paths=("out", "spec"))
+@command(
+    "sweep",
+    "train a grid of configurations and seeds (TOML) into one results table",
+    paths=("out", "spec"),
+    resume="Finished runs are kept in DIR/cache; run the same command with --resume to continue.",
+)
 def cmd_sweep(args) -> int:
     from .errors import ExperimentError
     from .experiments import SweepSpec, run_sweep
@@ -535,8 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return cmd.run(args)
     except KeyboardInterrupt:
-        kept = " Finished runs are kept in the cache; run the same command again to resume." if cmd.paths else ""
-        print(f"essl-testbed {cmd.name}: interrupted.{kept}", file=sys.stderr)
+        print(f"essl-testbed {cmd.name}: interrupted.{' ' + cmd.resume if cmd.resume else ''}", file=sys.stderr)
         return 130
     except OSError as err:
         if not _on_user_path(err, args, cmd):

@@ -232,3 +232,50 @@ def test_cached_runs_are_shared_between_train_and_sweep(tmp_path):
     run_sweep(spec, tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
     experiment, seed = spec.tasks()[0]
     assert RunCache(tmp_path / "cache").load(experiment.key(), seed)["seed"] == seed
+
+
+def _processes_in_group(pgid: int) -> list[int]:
+    from pathlib import Path
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        SPEC.replace('"six-nine"', '"natural"').replace('"mlp"', '"cnn"').replace("epochs = 1", "epochs = 50")
+    )
+    code = (
+        f"from proofs_check.cli import main; raise SystemExit(main(['sweep', {str(spec)!r}, '--out', "
+        f"{str(tmp_path / 'out')!r}, '--workers', '2']))"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_processes_in_group(process.pid)) < 3 and time.monotonic() < deadline:  # the driver and 2 workers
+        time.sleep(0.2)
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    lines = [line for line in err.replace("\r", "\n").splitlines() if line.strip() and "sweep out" not in line]
+    assert lines == [
+        "essl-testbed sweep: interrupted. Finished runs are kept in DIR/cache; run the same command "
+        "with --resume to continue."
+    ]
+    time.sleep(0.5)
+    assert _processes_in_group(process.pid) == []

@@ -1,4 +1,4 @@
-"""Sweeps: every (configuration, seed) of a :class:`SweepSpec`, through an executor, into one
+r"""Sweeps: every (configuration, seed) of a :class:`SweepSpec`, through an executor, into one
 tidy table.
 
 ``run_sweep(spec, out, executor)`` writes ``out/spec.toml`` (the grid it ran),
@@ -6,10 +6,15 @@ tidy table.
 ``out/results.csv``: one row per (configuration, seed), one column per grid axis, per
 training setting and per scalar metric of ``essl-testbed train --json``. A run that fails or
 whose worker dies loses only itself: it is reported, left out of the table, and run again by
-the next invocation with ``resume=True``, which reuses every finished run.
+the next invocation with ``resume=True``, which reuses every finished run. The table loads
+with ``pandas.read_csv`` or the standard ``csv`` module.
 
->>> import pandas as pd  # doctest: +SKIP
->>> pd.read_csv("sweep/results.csv").groupby("transform").probe_acc.mean()  # doctest: +SKIP
+>>> spec = SweepSpec.from_toml('[grid]\nworld = "six-nine"\ntransform = "rot2"\nseed = [0, 1]\n'
+...                            '[train]\nmodel = "mlp"\nepochs = 1')
+>>> import tempfile
+>>> result = run_sweep(spec, tempfile.mkdtemp(), progress=False, log=lambda _: None)
+>>> sorted(result.runs), result.table.name
+([0, 1], 'results.csv')
 """
 
 from __future__ import annotations
