@@ -481,7 +481,15 @@ def add_executor_options(p: argparse.ArgumentParser, workers_default: str = "the
         "--threads",
         type=_positive_int,
         default=None,
-        help="torch threads per worker (default cores // workers; workers x threads <= cores)",
+        help="torch threads per worker (default 1; workers x threads <= cores)",
+    )
+    p.add_argument(
+        "--ensemble",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="train up to N seeds of one configuration together as one batched model (default 1; "
+        "worthwhile on a GPU, not on a CPU: see benchmarks/bench_ensemble.py)",
     )
     p.add_argument(
         "--address",
@@ -493,7 +501,7 @@ def add_executor_options(p: argparse.ArgumentParser, workers_default: str = "the
 def _executor(args: argparse.Namespace) -> Any:
     from .experiments import make_executor
 
-    return make_executor(args.executor, args.workers, args.threads, args.address)
+    return make_executor(args.executor, args.workers, args.threads, args.address, args.ensemble)
 
 
 # ---------------------------------------------------------------- entry point

@@ -60,3 +60,12 @@ def test_readme_examples_run_and_keep_their_promises(registries_restored):
             assert matches(got, value), f"README promises {expr} = {value}, got {got}"
             checked += 1
     assert checked >= 10
+
+
+def test_readme_sweep_specs_parse():
+    from proofs_check.experiments import SweepSpec
+
+    specs = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.S)
+    assert specs
+    for text in specs:
+        assert SweepSpec.from_toml(text).tasks()

@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import ExperimentError
 from .cache import RunCache, atomic_write_text
 from .executors import Failure, InProcess
-from .run import run_one, summarise, train_test_split
+from .run import run_ensemble, run_one, summarise, train_test_split
 from .spec import Experiment
 from .sweep_spec import SweepSpec
 
@@ -39,10 +39,29 @@ __all__ = ["RunFailed", "SweepResult", "execute", "results_rows", "run_seeds", "
 WRITE_EVERY_SECONDS = 10.0  # the table is rewritten at most this often while runs arrive
 
 
-def execute(task: tuple[Experiment, int]) -> dict:
-    """One (experiment, seed) run; what executors call in their workers."""
-    experiment, seed = task
-    return run_one(experiment, seed)
+def execute(task: tuple[Experiment, int | tuple[int, ...]]) -> dict | list[dict]:
+    """What executors call in their workers: one (experiment, seed) run, or for a tuple of
+    seeds those seeds trained together as one batched model (a list of runs)."""
+    experiment, seeds = task
+    if isinstance(seeds, tuple):
+        return run_ensemble(experiment, seeds)
+    return run_one(experiment, seeds)
+
+
+def _units(tasks: list[tuple[Experiment, int]], todo: list[int], ensemble: int) -> list[tuple[list[int], tuple]]:
+    """(task indices, executor task): single runs, or up to ``ensemble`` seeds of one
+    experiment grouped into one batched task."""
+    if ensemble <= 1:
+        return [([i], tasks[i]) for i in todo]
+    groups: dict[str, list[int]] = {}
+    for i in todo:
+        groups.setdefault(tasks[i][0].key(), []).append(i)
+    units = []
+    for indices in groups.values():
+        for start in range(0, len(indices), ensemble):
+            chunk = indices[start : start + ensemble]
+            units.append((chunk, (tasks[chunk[0]][0], tuple(tasks[i][1] for i in chunk))))
+    return units
 
 
 def _scalar(value: Any) -> bool:
@@ -101,7 +120,8 @@ def run_tasks(
 ) -> SweepResult:
     """Run every task not already in ``cache`` through ``executor``; the driver stores each
     finished run in the cache as it arrives and calls ``on_run(index, run)`` for every run,
-    reused or new."""
+    reused or new. An executor whose ``ensemble`` is above 1 gets up to that many seeds of one
+    experiment as one batched task."""
     from tqdm import tqdm
 
     executor = executor or InProcess()
@@ -116,20 +136,23 @@ def run_tasks(
                 on_run(i, run)
         else:
             todo.append(i)
+    units = _units(tasks, todo, getattr(executor, "ensemble", 1))
     bar = tqdm(total=len(tasks), initial=result.reused, disable=not progress, desc=desc, leave=False)
     try:
-        for j, outcome in executor.run(execute, [tasks[i] for i in todo]):
-            i = todo[j]
-            if isinstance(outcome, Failure):
-                result.failures[i] = outcome
-            else:
+        for j, outcome in executor.run(execute, [task for _, task in units]):
+            indices = units[j][0]
+            outcomes = outcome if isinstance(outcome, list) else [outcome] * len(indices)
+            for i, single in zip(indices, outcomes):
+                if isinstance(single, Failure):
+                    result.failures[i] = single
+                    continue
                 experiment, seed = tasks[i]
                 if cache is not None:
-                    cache.store(experiment.key(), seed, outcome)
-                result.runs[i] = outcome
+                    cache.store(experiment.key(), seed, single)
+                result.runs[i] = single
                 if on_run is not None:
-                    on_run(i, outcome)
-            bar.update(1)
+                    on_run(i, single)
+            bar.update(len(indices))
             bar.set_postfix(failed=len(result.failures), refresh=False)
     finally:
         bar.close()

@@ -137,21 +137,30 @@ class CategoricalBottleneck(nn.Module):
         """The mixture predictor p(a|x) = sum_z q(z|x) p(a|z), ``(N, n_actions)``."""
         return self.code_probs(x) @ self.decoder_probs()
 
-    def loss(self, x: torch.Tensor, actions: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
-        """The ``objective`` in nats: the batch mean, or the ``weights``-weighted mean."""
+    def _objective(self, x: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """The ``objective`` of each sample, in nats."""
         log_p = F.log_softmax(self.decoder_logits, dim=1)[:, actions].T  # (N, m): log p(a_i|z)
         log_q = F.log_softmax(self.code_logits(x) / self.temperature, dim=1)
         if self.objective == "mixture":
-            per_sample = -torch.logsumexp(log_q + log_p, dim=1)
-        else:
-            per_sample = -(log_q.exp() * log_p).sum(dim=1)
-        return weighted_mean(per_sample, weights)
+            return -torch.logsumexp(log_q + log_p, dim=1)
+        return -(log_q.exp() * log_p).sum(dim=1)
+
+    def loss(self, x: torch.Tensor, actions: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        """The ``objective`` in nats: the batch mean, or the ``weights``-weighted mean."""
+        return weighted_mean(self._objective(x, actions), weights)
 
     def pretext_loss(
         self, x: torch.Tensor, actions: torch.Tensor, classes: torch.Tensor, weights: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """(loss, predicted actions) for a batch; the code never sees the class."""
         return self.loss(x, actions, weights=weights), self.action_probs(x).argmax(1)
+
+    def per_sample_loss(
+        self, x: torch.Tensor, actions: torch.Tensor, classes: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(per-sample objective, predicted actions), with no checks that read tensor values
+        (see :meth:`synthetic.nets.PretextModel.per_sample_loss`)."""
+        return self._objective(x, actions), self.action_probs(x).argmax(-1)
 
     def predict(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(code probabilities q(z|x) as features, action probabilities)."""

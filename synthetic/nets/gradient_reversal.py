@@ -30,10 +30,15 @@ def _check_lambda(lambda_: object) -> float:
 
 
 class _ReverseGradient(torch.autograd.Function):
+    generate_vmap_rule = True  # so that seeds trained together (torch.func.vmap) can use it
+
     @staticmethod
-    def forward(ctx, x: torch.Tensor, lambda_: float) -> torch.Tensor:  # type: ignore[override]
-        ctx.lambda_ = lambda_
+    def forward(x: torch.Tensor, lambda_: float) -> torch.Tensor:  # type: ignore[override]
         return x.view_as(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:  # type: ignore[override]
+        ctx.lambda_ = inputs[1]
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]

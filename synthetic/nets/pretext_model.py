@@ -146,6 +146,18 @@ class PretextModel(nn.Module):
             out, actions, labels, class_weight=self.class_weight, weights=weights
         ), out.action_logits.argmax(1)
 
+    def per_sample_loss(
+        self, x: torch.Tensor, actions: torch.Tensor, classes: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(per-sample loss, predicted actions), with no checks that read tensor values, so
+        that :mod:`synthetic.ensemble` can map it over seeds; its weighted mean is
+        :meth:`pretext_loss` up to float rounding."""
+        out = self(x)
+        loss = F.cross_entropy(out.action_logits, actions, reduction="none")
+        if out.class_logits is not None:
+            loss = loss + self.class_weight * F.cross_entropy(out.class_logits, classes, reduction="none")
+        return loss, out.action_logits.argmax(-1)
+
     def predict(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(features, action probabilities)."""
         out = self(x)
