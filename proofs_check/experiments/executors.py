@@ -62,7 +62,8 @@ class InProcess:
 
 
 class LocalPool:
-    """An embedded pool of ``workers`` processes (no server, nothing to install).
+    """An embedded pool of ``workers`` processes (no server, nothing to install), kept
+    between calls of :meth:`run` so that workers start (and import torch) once.
 
     At most ``workers`` tasks are in flight, so each is running when the pool breaks: a
     worker that dies (killed, out of memory) takes down only the tasks then running, which
@@ -71,52 +72,68 @@ class LocalPool:
 
     def __init__(self, workers: int, threads: int = 1, retries: int = 2, ensemble: int = 1):
         self.workers, self.threads, self.retries, self.ensemble = workers, threads, retries, ensemble
+        self._executor: Any = None
+
+    def _pool(self) -> Any:
+        if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn: a forked child of a process that already runs torch's thread pool can hang
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_start,
+                initargs=(self.threads,),
+            )
+        return self._executor
+
+    def close(self, terminate: bool = False) -> None:
+        """Shut the workers down; ``terminate`` stops them mid-run."""
+        if self._executor is None:
+            return
+        if terminate:
+            for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+                process.terminate()
+        self._executor.shutdown(wait=not terminate, cancel_futures=True)
+        self._executor = None
 
     def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
         queue = list(range(len(tasks)))  # indices not yet submitted, in order
         attempts = dict.fromkeys(queue, 0)
-        # spawn: a forked child of a process that already runs torch's thread pool can hang
-        context = multiprocessing.get_context("spawn")
-        while queue:
-            pool = ProcessPoolExecutor(
-                min(self.workers, len(queue)), mp_context=context, initializer=_worker_start, initargs=(self.threads,)
-            )
-            in_flight: dict[Any, int] = {}
-            broken = False
-            try:
-                while queue or in_flight:
-                    while queue and len(in_flight) < self.workers and not broken:
-                        i = queue.pop(0)
-                        in_flight[pool.submit(fn, tasks[i])] = i
-                    if not in_flight:
-                        break
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        i = in_flight.pop(future)
-                        try:
-                            yield i, future.result()
-                        except BrokenProcessPool:
-                            broken = True
-                            attempts[i] += 1
-                            if attempts[i] > self.retries:
-                                yield i, Failure("its worker process died", attempts[i])
-                            else:
-                                queue.insert(0, i)
-                        except Exception as err:
-                            yield i, Failure(f"{type(err).__name__}: {err}")
-                    if broken and not in_flight:
-                        break
-            except BaseException:
-                # Interrupted or closed early: stop the workers now rather than finishing their runs.
-                for process in list((getattr(pool, "_processes", None) or {}).values()):
-                    process.terminate()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-            pool.shutdown(wait=True)
+        in_flight: dict[Any, int] = {}
+        broken = False  # a worker died: drain what was running, then start a fresh pool
+        try:
+            while queue or in_flight:
+                if broken and not in_flight:
+                    self.close()
+                    broken = False
+                pool = self._pool()
+                while queue and len(in_flight) < self.workers and not broken:
+                    i = queue.pop(0)
+                    in_flight[pool.submit(fn, tasks[i])] = i
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = in_flight.pop(future)
+                    try:
+                        value = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        attempts[i] += 1
+                        if attempts[i] > self.retries:
+                            yield i, Failure("its worker process died", attempts[i])
+                        else:
+                            queue.insert(0, i)
+                        continue
+                    except Exception as err:
+                        value = Failure(f"{type(err).__name__}: {err}")
+                    yield i, value
+        except BaseException:
+            self.close(terminate=True)  # interrupted or abandoned: stop the workers now
+            raise
 
 
 class RayCluster:
