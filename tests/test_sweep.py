@@ -28,6 +28,19 @@ batch-size = 8
 """
 
 
+def sweep(out, executor=None, resume=False, text=SPEC, log=None):
+    """``run_sweep`` of ``text`` into ``out``, quietly."""
+    return run_sweep(
+        SweepSpec.from_toml(text),
+        out,
+        executor or InProcess(),
+        resume=resume,
+        progress=False,
+        spec_text=text,
+        log=log or (lambda _: None),
+    )
+
+
 def table(path) -> list[dict]:
     """The results table without the wall-time column (the only one allowed to differ)."""
     with open(path) as fh:
@@ -70,7 +83,7 @@ def test_bad_specs_are_named_errors(text, message):
 @pytest.fixture(scope="module")
 def in_process_table(tmp_path_factory):
     out = tmp_path_factory.mktemp("in-process")
-    run_sweep(SweepSpec.from_toml(SPEC), out, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    sweep(out)
     return table(out / "results.csv")
 
 
@@ -94,9 +107,7 @@ def test_a_sweep_writes_one_tidy_row_per_configuration_and_seed(in_process_table
 
 
 def test_the_local_pool_gives_the_same_table_as_in_process(in_process_table, tmp_path):
-    run_sweep(
-        SweepSpec.from_toml(SPEC), tmp_path, LocalPool(workers=2), progress=False, spec_text=SPEC, log=lambda _: None
-    )
+    sweep(tmp_path, LocalPool(workers=2))
     assert table(tmp_path / "results.csv") == in_process_table
 
 
@@ -118,10 +129,10 @@ def test_the_cli_sweep_and_its_resume(tmp_path, monkeypatch, capsys):
 
 
 def test_a_different_spec_in_the_same_folder_is_refused(tmp_path):
-    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    sweep(tmp_path)
     other = SPEC.replace("seed = [0, 1]", "seed = [0]")
     with pytest.raises(ExperimentError, match="holds a different sweep"):
-        run_sweep(SweepSpec.from_toml(other), tmp_path, InProcess(), resume=True, spec_text=other)
+        sweep(tmp_path, resume=True, text=other)
 
 
 def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monkeypatch):
@@ -136,22 +147,12 @@ def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monke
 
     monkeypatch.setattr(sweep, "run_one", flaky)
     logged = []
-    result = run_sweep(
-        SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=logged.append
-    )
+    result = sweep(tmp_path, log=logged.append)
     assert len(result.runs) == 3 and len(result.failures) == 1
     assert any("a planted failure" in line for line in logged)
     assert len(table(tmp_path / "results.csv")) == 3
     monkeypatch.setattr(sweep, "run_one", real)
-    again = run_sweep(
-        SweepSpec.from_toml(SPEC),
-        tmp_path,
-        InProcess(),
-        resume=True,
-        progress=False,
-        spec_text=SPEC,
-        log=lambda _: None,
-    )
+    again = sweep(tmp_path, resume=True)
     assert again.reused == 3 and len(again.runs) == 4 and not again.failures
 
 
@@ -167,36 +168,28 @@ def test_a_raising_task_is_a_failure_and_the_others_finish():
 
 
 def test_a_truncated_cached_run_is_named_moved_aside_and_recomputed(tmp_path):
-    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    sweep(tmp_path)
     cached = sorted((tmp_path / "cache").rglob("seed0.json"))[0]
     cached.write_text(cached.read_text()[:100])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run_sweep(
-            SweepSpec.from_toml(SPEC),
-            tmp_path,
-            InProcess(),
-            resume=True,
-            progress=False,
-            spec_text=SPEC,
-            log=lambda _: None,
-        )
+        result = sweep(tmp_path, resume=True)
     assert any(str(cached) in str(w.message) for w in caught)
     assert cached.with_name("seed0.json.corrupt").exists() and json.loads(cached.read_text())["seed"] == 0
     assert result.reused == 3 and len(result.runs) == 4
 
 
 def test_a_corrupted_results_table_is_reported_not_overwritten(tmp_path):
-    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    sweep(tmp_path)
     broken = b"\xff\xfe not a table"
     (tmp_path / "results.csv").write_bytes(broken)
     with pytest.raises(ExperimentError, match="results.csv cannot be read"):
-        run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), resume=True, spec_text=SPEC)
+        sweep(tmp_path, resume=True)
     assert (tmp_path / "results.csv").read_bytes() == broken
 
 
 def test_written_files_have_ordinary_permissions(tmp_path):
-    run_sweep(SweepSpec.from_toml(SPEC), tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    sweep(tmp_path)
     from proofs_check.experiments.cache import current_umask
 
     expected = 0o666 & ~current_umask()
@@ -218,9 +211,7 @@ def test_ray_gives_the_same_table_as_in_process(in_process_table, tmp_path):
     import ray
 
     try:
-        run_sweep(
-            SweepSpec.from_toml(SPEC), tmp_path, RayCluster("local"), progress=False, spec_text=SPEC, log=lambda _: None
-        )
+        sweep(tmp_path, RayCluster("local"))
     finally:
         ray.shutdown()
     assert table(tmp_path / "results.csv") == in_process_table
@@ -229,7 +220,7 @@ def test_ray_gives_the_same_table_as_in_process(in_process_table, tmp_path):
 def test_cached_runs_are_shared_between_train_and_sweep(tmp_path):
     """The cache key is the experiment's, whoever ran it."""
     spec = SweepSpec.from_toml(SPEC)
-    run_sweep(spec, tmp_path, InProcess(), progress=False, spec_text=SPEC, log=lambda _: None)
+    sweep(tmp_path)
     experiment, seed = spec.tasks()[0]
     assert RunCache(tmp_path / "cache").load(experiment.key(), seed)["seed"] == seed
 
@@ -279,3 +270,16 @@ def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
     ]
     time.sleep(0.5)
     assert _processes_in_group(process.pid) == []
+
+
+def test_set_threads_pins_blas_already_loaded():
+    """A Ray worker has numpy (and its BLAS) loaded before its first task: pinning through the
+    environment alone would leave BLAS on all cores, and sums in another order."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from proofs_check.experiments.executors import set_threads
+
+    threadpool_limits(limits=2)
+    set_threads(1)
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and set(blas) == {1}

@@ -32,12 +32,19 @@ class Failure:
 
 
 def set_threads(threads: int) -> None:
-    """Pin torch (if loaded or loadable) and BLAS in this process to ``threads`` threads."""
+    """Pin torch and BLAS in this process to ``threads`` threads.
+
+    BLAS is limited at run time too (threadpoolctl), not only through the environment: a Ray
+    worker has numpy loaded before its first task, and a BLAS with more threads sums in
+    another order (exact-analysis floats then differ in the 14th digit between executors).
+    """
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
     import torch
+    from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(threads)
+    threadpool_limits(limits=threads)
 
 
 def _worker_start(threads: int) -> None:
