@@ -21,7 +21,7 @@ from typing import Any
 from .run import train_test_split
 from .spec import Experiment
 
-__all__ = ["QUICK", "Budget", "Runner"]
+__all__ = ["QUICK", "Budget", "Runner", "training_rows"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,24 @@ class Budget:
 QUICK = Budget(steps=150, seeds=(0, 1, 2, 3, 4))
 
 
+_ROWS: dict[tuple[str, ...], int] = {}
+
+
+def training_rows(experiment: Experiment) -> int:
+    """Rows of the experiment's training split (seed 0's; every seed holds out the same share),
+    computed once per world, transformation, base augmentation and overrides."""
+    key = (
+        experiment.world,
+        experiment.transform,
+        experiment.base_aug,
+        repr(sorted(experiment.world_overrides.items())),
+    )
+    if key not in _ROWS:
+        train, _, _ = train_test_split(experiment.make_world().dataset(experiment.transform), seed=0)
+        _ROWS[key] = len(train)
+    return _ROWS[key]
+
+
 class Runner:
     """Runs (or reloads) training experiments under one budget and cache."""
 
@@ -46,20 +64,6 @@ class Runner:
         self, budget: Budget, cache: Path, device: str = "cpu", log: Callable[[str], None] = print, executor: Any = None
     ):
         self.budget, self.cache, self.device, self.log, self.executor = budget, cache, device, log, executor
-        self._rows: dict = {}
-
-    def train_rows(self, experiment: Experiment) -> int:
-        """Rows of the training split (seed 0's; every seed holds out the same share)."""
-        key = (
-            experiment.world,
-            experiment.transform,
-            experiment.base_aug,
-            tuple(sorted(experiment.world_overrides.items())),
-        )
-        if key not in self._rows:
-            train, _, _ = train_test_split(experiment.make_world().dataset(experiment.transform), seed=0)
-            self._rows[key] = len(train)
-        return self._rows[key]
 
     def __call__(
         self,
@@ -74,14 +78,12 @@ class Runner:
     ) -> dict:
         from synthetic.config import TrainConfig
 
-        draft = Experiment(
-            world,
-            transform,
-            TrainConfig(model=model, mode=mode, lam=lam, **config),
-            base_aug=base_aug,
-            world_overrides=overrides or {},
+        from .sweep import run_seeds
+
+        overrides = overrides or {}
+        epochs = self.budget.epochs(
+            training_rows(Experiment(world, transform, base_aug=base_aug, world_overrides=overrides))
         )
-        epochs = self.budget.epochs(self.train_rows(draft))
         cfg = TrainConfig(
             model=model,
             mode=mode,
@@ -91,10 +93,8 @@ class Runner:
             device=self.device,
             **config,
         )
-        experiment = Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {})
+        experiment = Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides)
         t0 = time.perf_counter()
-        from .sweep import run_seeds
-
         result = run_seeds(
             experiment, self.budget.seeds, cache_dir=self.cache, show_progress=True, executor=self.executor
         )

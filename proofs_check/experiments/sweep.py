@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExperimentError
+from .budget import training_rows
 from .cache import RunCache, atomic_write_text
 from .executors import Failure, InProcess
-from .run import run_ensemble, run_one, summarise, train_test_split
+from .run import run_ensemble, run_one, summarise
 from .spec import Experiment
 from .sweep_spec import SweepSpec
 
@@ -68,7 +69,7 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, (int, float, str)) and not isinstance(value, bool)
 
 
-def results_rows(tasks: list[tuple[Experiment, int]], runs: dict[int, dict], axes: tuple[str, ...] = ()) -> list[dict]:
+def results_rows(tasks: list[tuple[Experiment, int]], runs: dict[int, dict]) -> list[dict]:
     """One flat row per finished task, in task order: key, world, transform, base
     augmentation, every training setting, seed, then every scalar metric."""
     rows = []
@@ -220,27 +221,18 @@ def run_sweep(
 ) -> SweepResult:
     """Run the sweep into ``out``; returns the runs, the failures and the table's path."""
     out = Path(out)
-    spec_text = spec_text if spec_text is not None else repr(spec)
+    spec_text = spec_text if spec_text is not None else spec.to_toml()
     _check_existing(out, spec_text, resume)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "spec.toml", spec_text)
-    rows_cache: dict[str, int] = {}
-
-    def rows_of(experiment: Experiment) -> int:
-        key = experiment.key()
-        if key not in rows_cache:
-            train, _, _ = train_test_split(experiment.make_world().dataset(experiment.transform), seed=0)
-            rows_cache[key] = len(train)
-        return rows_cache[key]
-
-    tasks = spec.tasks(rows_of=rows_of)
+    tasks = spec.tasks(rows_of=training_rows)
     table = out / "results.csv"
     runs_so_far: dict[int, dict] = {}
     last_write = [time.monotonic()]
 
     def write_table(force: bool = False) -> None:
         if force or time.monotonic() - last_write[0] >= WRITE_EVERY_SECONDS:
-            atomic_write_text(table, _csv(results_rows(tasks, runs_so_far, spec.axes)))
+            atomic_write_text(table, _csv(results_rows(tasks, runs_so_far)))
             last_write[0] = time.monotonic()
 
     def arrived(i: int, run: dict) -> None:

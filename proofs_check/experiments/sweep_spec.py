@@ -26,6 +26,7 @@ from the size of each training split (so conditions with more actions get no mor
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 from dataclasses import dataclass, fields
 from typing import Any
@@ -100,6 +101,19 @@ class SweepSpec:
         spec = cls(tuple(grid.items()), tuple(fixed.items()), tuple(overrides.items()))
         spec.tasks()  # every configuration must be valid before anything runs
         return spec
+
+    def to_toml(self) -> str:
+        """The spec as TOML that :meth:`from_toml` reads back to an equal spec.
+
+        >>> spec = SweepSpec((("seed", (0, 1)),), (("world", "six-nine"), ("transform", "rot2")))
+        >>> SweepSpec.from_toml(spec.to_toml()) == spec
+        True
+        """
+        lines = ["[grid]", *(f"{k} = {json.dumps(list(v))}" for k, v in self.grid)]
+        lines += ["", "[train]", *(f"{k} = {json.dumps(v)}" for k, v in self.fixed)]
+        if self.overrides:
+            lines += ["", "[overrides]", *(f"{k} = {json.dumps(v)}" for k, v in self.overrides)]
+        return "\n".join(lines) + "\n"
 
     @property
     def axes(self) -> tuple[str, ...]:
