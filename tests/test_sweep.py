@@ -136,22 +136,22 @@ def test_a_different_spec_in_the_same_folder_is_refused(tmp_path):
 
 
 def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monkeypatch):
-    import proofs_check.experiments.sweep as sweep
+    import proofs_check.experiments.sweep as sweep_module
 
-    real = sweep.run_one
+    real = sweep_module.run_one
 
     def flaky(experiment, seed, progress=None):
         if experiment.transform == "rot4" and seed == 1:
             raise RuntimeError("a planted failure")
         return real(experiment, seed)
 
-    monkeypatch.setattr(sweep, "run_one", flaky)
+    monkeypatch.setattr(sweep_module, "run_one", flaky)
     logged = []
     result = sweep(tmp_path, log=logged.append)
     assert len(result.runs) == 3 and len(result.failures) == 1
     assert any("a planted failure" in line for line in logged)
     assert len(table(tmp_path / "results.csv")) == 3
-    monkeypatch.setattr(sweep, "run_one", real)
+    monkeypatch.setattr(sweep_module, "run_one", real)
     again = sweep(tmp_path, resume=True)
     assert again.reused == 3 and len(again.runs) == 4 and not again.failures
 
