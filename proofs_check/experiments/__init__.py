@@ -4,7 +4,7 @@
 module                                      holds
 ==========================================  =====================================================
 ``proofs_check.experiments.spec``           :class:`Experiment` (frozen; ``key()`` names its runs)
-``proofs_check.experiments.run``            :func:`run_one` (one seed), :func:`summarise`
+``proofs_check.experiments.run``            :func:`run_one` (one seed), :func:`run_ensemble`, :func:`summarise`
 ``proofs_check.experiments.sweep``          :func:`run_seeds`, :func:`run_sweep`: many runs, one table
 ``proofs_check.experiments.sweep_spec``     :class:`SweepSpec`: a grid read from TOML
 ``proofs_check.experiments.executors``      in-process, a local process pool, Ray tasks
@@ -14,34 +14,36 @@ module                                      holds
 ==========================================  =====================================================
 """
 
-from .budget import QUICK, Budget, Runner
+from .budget import QUICK, Budget, Runner, training_rows
 from .cache import RunCache, atomic_write_json
 from .checks import BoundViolation, bottleneck_information, check_bound
 from .executors import InProcess, LocalPool, RayCluster, make_executor
-from .run import run_one, summarise, train_test_split
+from .run import run_ensemble, run_one, summarise, train_test_split
 from .spec import Experiment
 from .sweep import RunFailed, run_seeds, run_sweep
 from .sweep_spec import SweepSpec
 
 __all__ = [
     "QUICK",
-    "InProcess",
-    "LocalPool",
-    "RayCluster",
-    "RunFailed",
-    "SweepSpec",
-    "make_executor",
-    "run_sweep",
     "BoundViolation",
     "Budget",
     "Experiment",
+    "InProcess",
+    "LocalPool",
+    "RayCluster",
     "RunCache",
+    "RunFailed",
     "Runner",
+    "SweepSpec",
     "atomic_write_json",
     "bottleneck_information",
     "check_bound",
+    "make_executor",
+    "run_ensemble",
     "run_one",
     "run_seeds",
+    "run_sweep",
     "summarise",
     "train_test_split",
+    "training_rows",
 ]
