@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from theory import Joint
 
+from .errors import ProofsCheckError
+
 Sizes = int | Sequence[int] | st.SearchStrategy
 
 
@@ -31,7 +33,7 @@ def _sizes(draw, alphabet_sizes: Sizes, n: int) -> tuple[int, ...]:
         return (alphabet_sizes,) * n
     sizes = tuple(alphabet_sizes)
     if len(sizes) != n:
-        raise ValueError(f"{len(sizes)} alphabet sizes for {n} variables")
+        raise ProofsCheckError(f"{len(sizes)} alphabet sizes for {n} variables")
     return sizes
 
 

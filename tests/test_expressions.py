@@ -191,7 +191,7 @@ def test_relation_variables_in_written_order() -> None:
     [
         ("I(A;Z", 5, "expected ')'"),
         ("H(A)+1", 5, "constant term"),
-        ("I(A;B;C)", 5, "exactly two"),
+        ("I(A;B;)", 6, "variable name"),
         ("H(A) H(B)", 5, "operator"),
         ("X + H(A)", 0, "bare name 'X'"),
         ("H(A)*H(B)", 5, "not linear"),
@@ -288,3 +288,37 @@ def test_evaluate_is_exact_on_fractions() -> None:
 
 def test_docstring_examples() -> None:
     assert doctest.testmod(expressions_module).failed == 0
+
+
+# ---------------------------------------------------------------- co-information and primes
+
+
+def test_co_information_has_mcgills_sign_and_any_number_of_arguments() -> None:
+    assert parse_expression("I(X;Y;Z)") == parse_expression("I(X;Y) - I(X;Y|Z)")
+    assert parse_expression("I(X;Y;Z)") == parse_expression("I(Z;X;Y)")  # symmetric
+    assert parse_expression("I(A;B;C;D|E)") == parse_expression("I(A;B;C|E) - I(A;B;C|D,E)")
+    assert parse_expression("I(A,B;C;D)") == parse_expression("I(A,B;C) - I(A,B;C|D)")
+
+
+def test_co_information_matches_the_engine_on_xor() -> None:
+    from theory import Joint, co_information, entropy
+
+    # X, Y fair bits, Z = X xor Y: McGill's co-information is -1 bit
+    table = [[[0.25, 0.0], [0.0, 0.25]], [[0.0, 0.25], [0.25, 0.0]]]
+    J = Joint(table, names=("X", "Y", "Z"))
+    value = parse_expression("I(X;Y;Z)").evaluate(lambda names: entropy(J, sorted(names)))
+    assert value == pytest.approx(-1.0) == co_information(J, "X", "Y", "Z")
+
+
+def test_primed_names_are_variables() -> None:
+    e = parse_expression("I(X;X') + H(Z1''|X)")
+    assert e.variables == frozenset({"X", "X'", "Z1''"})
+    assert str(parse_relation("I(X';Y) <= H(X')").expression)
+
+
+def test_the_prover_takes_primed_and_co_information_statements() -> None:
+    from proofs_check.prover import prove
+
+    assert prove("I(X;X') >= 0").proved
+    assert prove("I(X;Y;Z) = I(X;Y) - I(X;Y|Z)").proved
+    assert not prove("I(X;Y;Z) >= 0").proved  # XOR makes it -1

@@ -32,8 +32,11 @@ from ..errors import ProofsCheckError
 
 __all__ = [
     "ExpressionSyntaxError",
+    "InfoExpressionError",
+    "InfoExpressionTypeError",
     "InfoExpression",
     "InfoRelation",
+    "co_information",
     "entropy",
     "mutual_information",
     "natural_key",
@@ -45,7 +48,15 @@ Scalar = int | Fraction
 Names = str | Iterable[str]
 Value = TypeVar("Value")
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*'*\Z")  # primes for copy-lemma statements: X', Z1''
+
+
+class InfoExpressionError(ProofsCheckError):
+    """An expression built through the Python API with a bad name, term or operator."""
+
+
+class InfoExpressionTypeError(InfoExpressionError, TypeError):
+    """An operand of the wrong type (a non-string to parse, a float coefficient, a product)."""
 
 
 class ExpressionSyntaxError(ProofsCheckError):
@@ -69,7 +80,7 @@ def _subset_key(subset: frozenset[str]) -> tuple:
 
 def _as_exact(value: object, what: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, Rational):
-        raise TypeError(f"{what} must be exact (int or Fraction), got {type(value).__name__} {value!r}")
+        raise InfoExpressionTypeError(f"{what} must be exact (int or Fraction), got {type(value).__name__} {value!r}")
     return Fraction(value)
 
 
@@ -95,12 +106,12 @@ class InfoExpression:
         clean: dict[frozenset[str], Fraction] = {}
         for subset, coefficient in (terms or {}).items():
             if not isinstance(subset, frozenset):
-                raise TypeError(f"keys must be frozensets of variable names, got {subset!r}")
+                raise InfoExpressionTypeError(f"keys must be frozensets of variable names, got {subset!r}")
             if not subset:
-                raise ValueError("the empty set has no entropy term (H of nothing is 0); drop it")
+                raise InfoExpressionError("the empty set has no entropy term (H of nothing is 0); drop it")
             for name in subset:
                 if not isinstance(name, str) or not _NAME.match(name):
-                    raise ValueError(f"invalid variable name {name!r}: use an identifier like A, Xbar, A1")
+                    raise InfoExpressionError(f"invalid variable name {name!r}: use an identifier like A, Xbar, A1")
             value = _as_exact(coefficient, f"coefficient of H({','.join(sorted(subset))})")
             if value:
                 clean[subset] = value
@@ -162,7 +173,7 @@ class InfoExpression:
 
     def __mul__(self, scalar: object) -> InfoExpression:
         if isinstance(scalar, InfoExpression):
-            raise TypeError("the product of two information expressions is not linear")
+            raise InfoExpressionTypeError("the product of two information expressions is not linear")
         factor = _as_exact(scalar, "scalar")
         return InfoExpression._trusted({k: v * factor for k, v in self._terms.items()})
 
@@ -207,7 +218,7 @@ def _name_set(names: Names) -> frozenset[str]:
     result = frozenset([names]) if isinstance(names, str) else frozenset(names)
     for name in result:
         if not isinstance(name, str) or not _NAME.match(name):
-            raise ValueError(f"invalid variable name {name!r}: use an identifier like A, Xbar, A1")
+            raise InfoExpressionError(f"invalid variable name {name!r}: use an identifier like A, Xbar, A1")
     return result
 
 
@@ -224,7 +235,7 @@ def entropy(x: Names, given: Names = ()) -> InfoExpression:
     """
     xs, gs = _name_set(x), _name_set(given)
     if not xs:
-        raise ValueError("H() needs at least one variable")
+        raise InfoExpressionError("H() needs at least one variable")
     return _joint_entropy(xs | gs) - _joint_entropy(gs)
 
 
@@ -236,11 +247,28 @@ def mutual_information(x: Names, y: Names, given: Names = ()) -> InfoExpression:
     """
     xs, ys, gs = _name_set(x), _name_set(y), _name_set(given)
     if not xs or not ys:
-        raise ValueError("I(x;y) needs at least one variable on each side")
+        raise InfoExpressionError("I(x;y) needs at least one variable on each side")
     return _joint_entropy(xs | gs) + _joint_entropy(ys | gs) - _joint_entropy(xs | ys | gs) - _joint_entropy(gs)
 
 
 _OPERATORS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", "==": "="}
+
+
+def co_information(groups: Iterable[Names], given: Names = ()) -> InfoExpression:
+    """I(X1;...;Xn|Z) with McGill's sign, as in :func:`theory.co_information`:
+    I(X1;...;Xn|Z) = I(X1;...;Xn-1|Z) - I(X1;...;Xn-1|Z,Xn); two groups give I(X1;X2|Z).
+
+    >>> print(parse_expression("I(X;Y;Z)") - (parse_expression("I(X;Y)") - parse_expression("I(X;Y|Z)")))
+    0
+    """
+    groups = [_name_set(g) for g in groups]
+    if len(groups) < 2:
+        raise InfoExpressionError("I() needs at least two variable lists")
+    given = _name_set(given)
+    if len(groups) == 2:
+        return mutual_information(groups[0], groups[1], given)
+    *rest, last = groups
+    return co_information(rest, given) - co_information(rest, given | last)
 
 
 @dataclass(frozen=True)
@@ -259,7 +287,7 @@ class InfoRelation:
 
     def __post_init__(self) -> None:
         if self.op not in (">=", "<=", "="):
-            raise ValueError(f"relation operator must be '>=', '<=' or '=', got {self.op!r}")
+            raise InfoExpressionError(f"relation operator must be '>=', '<=' or '=', got {self.op!r}")
 
     def normalized(self) -> tuple[InfoExpression, str]:
         """``(E, ">=")`` meaning E >= 0, or ``(E, "=")`` meaning E = 0 (``a <= b`` gives b - a)."""
@@ -316,7 +344,7 @@ class InfoRelation:
 _TOKEN = re.compile(
     r"(?P<ws>\s+)"
     r"|(?P<number>\d+(?:\.\d*)?|\.\d+)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*'*)"
     r"|(?P<op>>=|<=|==|[≥≤=;|,()*/+\-−])"
 )
 
@@ -478,12 +506,13 @@ class _Parser:
         return entropy(xs, self.conditioning())
 
     def information_call(self) -> InfoExpression:
-        xs = self.names()
+        groups = [self.names()]
         self.take(";", "I() needs two variable lists separated by ';'")
-        ys = self.names()
-        if self.peek.text == ";":
-            raise self.error("I() takes exactly two variable lists (three-way co-information is not supported)")
-        return mutual_information(xs, ys, self.conditioning())
+        groups.append(self.names())
+        while self.peek.text == ";":
+            self.index += 1
+            groups.append(self.names())
+        return co_information(groups, self.conditioning())
 
     def finish(self) -> None:
         token = self.peek
@@ -509,7 +538,7 @@ def parse_expression(text: str) -> InfoExpression:
     -H(Z) + H(A,Z)
     """
     if not isinstance(text, str):
-        raise TypeError(f"expected a string, got {type(text).__name__}")
+        raise InfoExpressionTypeError(f"expected a string, got {type(text).__name__}")
     parser = _Parser(text)
     start = parser.peek
     value = parser.sum()
@@ -529,7 +558,7 @@ def parse_relation(text: str) -> InfoRelation:
     ('=', 'H(A) + H(C) - H(A,C)')
     """
     if not isinstance(text, str):
-        raise TypeError(f"expected a string, got {type(text).__name__}")
+        raise InfoExpressionTypeError(f"expected a string, got {type(text).__name__}")
     parser = _Parser(text)
     start = parser.peek
     lhs = _as_expression(parser.sum(), parser, start)

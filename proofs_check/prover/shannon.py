@@ -174,7 +174,7 @@ def _check_variables(variables: Iterable[str]) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise ProverInputError(f"duplicate variable names in {names}")
     for name in names:
-        if not isinstance(name, str) or not name.isidentifier():
+        if not isinstance(name, str) or not name.rstrip("'").isidentifier():
             raise ProverInputError(f"invalid variable name {name!r}")
     return names
 

@@ -256,7 +256,7 @@ def prove_statement(name: str, causal: bool = False) -> ProofResult:
     if not causal:
         return prove(spec.statement, spec.constraints)
     if not spec.causal_model:
-        raise ValueError(f"statement {name!r} has no causal-model version")
+        raise UnknownStatement(f"statement {name!r} has no causal-model version")
     order = ("C", "S", "Abar", "Xbar", "Afine", "A1", "A2", "A", "X", "Z")
     names = set().union(*(parse_relation(r).variables for r in (spec.statement, *spec.causal_model)))
     variables = tuple(sorted(names, key=lambda v: (order.index(v) if v in order else len(order), v)))
