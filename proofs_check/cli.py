@@ -78,35 +78,46 @@ def print_json(obj) -> None:
 @command("prove", "decide a Shannon-type information inequality; print the exact derivation")
 def cmd_prove(args) -> int:
     from .prover import prove
+    from .prover.notation import parse_statements
+
+    results = [prove(relation, constraints=args.given) for relation in parse_statements(args.statement)]
+    if args.json:
+        rows = [
+            {
+                "statement": str(r.statement),
+                "given": args.given,
+                "proved": r.proved,
+                "verified": r.verified,
+                "method": r.method,
+                "derivation": r.derivation(),
+            }
+            for r in results
+        ]
+        print_json(rows[0] if len(rows) == 1 else rows)
+        return 0 if all(r.proved for r in results) else 1
+    for i, result in enumerate(results):
+        if len(results) > 1:
+            print(f"{'' if i == 0 else chr(10)}[{i + 1} of {len(results)}] {result.statement}")
+        print(result.derivation())
+        if not result.proved and args.counterexample:
+            _print_counterexample(result.statement, args.given)
+    return 0 if all(r.proved for r in results) else 1
+
+
+def _print_counterexample(statement, given) -> None:
     from .prover.counterexamples import find_counterexample
 
-    result = prove(args.statement, constraints=args.given)
-    if args.json:
-        print_json(
-            {
-                "statement": args.statement,
-                "given": args.given,
-                "proved": result.proved,
-                "verified": result.verified,
-                "method": result.method,
-                "derivation": result.derivation(),
-            }
+    J = find_counterexample(statement, given)
+    if J is None:
+        print(
+            "\nNo concrete distribution violating it was found among small tables "
+            "(it may hold for all distributions yet not be Shannon-type, like Zhang-Yeung)."
         )
-        return 0 if result.proved else 1
-    print(result.derivation())
-    if not result.proved and args.counterexample:
-        J = find_counterexample(args.statement, args.given)
-        if J is None:
-            print(
-                "\nNo concrete distribution violating it was found among small tables "
-                "(it may hold for all distributions yet not be Shannon-type, like Zhang-Yeung)."
-            )
-        else:
-            print(f"\nA concrete distribution where it fails, over {', '.join(J.names)} (shape {J.shape}):")
-            for index, p in zip(_cells(J.shape), J.probabilities.ravel()):
-                if p:
-                    print(f"  p{index} = {p}")
-    return 0 if result.proved else 1
+        return
+    print(f"\nA concrete distribution where it fails, over {', '.join(J.names)} (shape {J.shape}):")
+    for index, p in zip(_cells(J.shape), J.probabilities.ravel()):
+        if p:
+            print(f"  p{index} = {p}")
 
 
 def _cells(shape):
@@ -116,13 +127,14 @@ def _cells(shape):
 
 
 def _configure_prove(p: argparse.ArgumentParser) -> None:
-    p.add_argument("statement", help='e.g. "I(A;Z) >= I(A;Z|C) - H(C|Z)"')
+    p.add_argument("statement", help='e.g. "I(A;Z) >= I(A;Z|C) - H(C|Z)", "0 <= I(X;Y;Z) + H(Z) <= H(X,Y,Z)"')
     p.add_argument(
         "--given",
         action="append",
         default=[],
         metavar="CONSTRAINT",
-        help='a constraint such as "I(A;C) = 0"; repeat for several',
+        help='a constraint: "I(A;C) = 0", a Markov chain "X -> Y -> Z" (or X/Y/Z), an independence "X _|_ Y | Z" '
+        '(or X.Y|Z), a function "Y = f(X)" (or X:Y); repeat for several',
     )
     p.add_argument(
         "--no-counterexample",

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .expressions import InfoRelation, parse_relation
+from .notation import parse_statements
 
 
 def _relation(relation: str | InfoRelation) -> InfoRelation:
@@ -52,7 +53,7 @@ def find_counterexample(
     from ..strategies import joints
 
     goal = _relation(relation)
-    conditions = [_relation(c) for c in constraints]
+    conditions = [r for c in constraints for r in ([c] if isinstance(c, InfoRelation) else parse_statements(c))]
     names = list(goal.ordered_variables())
     for c in conditions:
         names += [n for n in c.ordered_variables() if n not in names]

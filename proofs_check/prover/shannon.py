@@ -42,7 +42,6 @@ from .expressions import (
     mutual_information,
     natural_key,
     parse_expression,
-    parse_relation,
 )
 
 if TYPE_CHECKING:  # scipy is imported lazily: it costs ~0.3 s.
@@ -408,12 +407,25 @@ def _solve_exact(rows: Sequence[Mapping[int, Fraction]], rhs: Sequence[Fraction]
 # ---------------------------------------------------------------- the prover
 
 
-def _as_relation(value: object, what: str) -> InfoRelation:
+def _as_relations(value: object, what: str) -> tuple[InfoRelation, ...]:
+    """The relations a string means in the field's notation (:mod:`.notation`), or the relation given."""
+    from .notation import parse_statements
+
     if isinstance(value, InfoRelation):
-        return value
+        return (value,)
     if isinstance(value, str):
-        return parse_relation(value)
+        return tuple(parse_statements(value))
     raise ProverInputError(f"{what} must be a relation string like 'I(A;C) = 0' or an InfoRelation, got {value!r}")
+
+
+def _as_relation(value: object, what: str) -> InfoRelation:
+    relations = _as_relations(value, what)
+    if len(relations) != 1:
+        raise ProverInputError(
+            f"the {what} {value!r} means {len(relations)} relations "
+            f"({'; '.join(map(str, relations))}): prove them one at a time"
+        )
+    return relations[0]
 
 
 def is_identity(lhs: str | InfoExpression, rhs: str | InfoExpression = InfoExpression()) -> bool:
@@ -595,7 +607,7 @@ def prove(
     'identity'
     """
     goal_relation = _as_relation(statement, "statement")
-    hypotheses = tuple(Constraint(_as_relation(c, "constraint")) for c in constraints)
+    hypotheses = tuple(Constraint(r) for c in constraints for r in _as_relations(c, "constraint"))
     used = _collect_variables(goal_relation, hypotheses)
     if variables is None:
         names = _check_variables(used) if used else ()

@@ -1,0 +1,74 @@
+"""The field's notation (ITIP, Xitip, Citip, PSITIP habits) from the Python API and the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from proofs_check.cli import main
+from proofs_check.prover import ProverInputError, parse_relation, prove
+from proofs_check.prover.notation import parse_statements
+
+
+def relations(text: str) -> list[str]:
+    return [str(r) for r in parse_statements(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("X -> Y -> Z", ["I(X;Z|Y) = 0"]),
+        ("X → Y → Z", ["I(X;Z|Y) = 0"]),
+        ("X/Y/Z", ["I(X;Z|Y) = 0"]),
+        ("A -> B -> C -> D", ["I(A;C,D|B) = 0", "I(A,B;D|C) = 0"]),
+        ("X,Y -> Z -> W", ["I(X,Y;W|Z) = 0"]),
+        ("X _|_ Y", ["I(X;Y) = 0"]),
+        ("X ⊥ Y | Z", ["I(X;Y|Z) = 0"]),
+        ("X ⊥⊥ Y,W | Z", ["I(X;Y,W|Z) = 0"]),
+        ("X.Y", ["I(X;Y) = 0"]),
+        ("X.Y|Z", ["I(X;Y|Z) = 0"]),
+        ("Y = f(X)", ["H(Y|X) = 0"]),
+        ("Y = g(X1, X2)", ["H(Y|X1,X2) = 0"]),
+        ("X:Y", ["H(Y|X) = 0"]),
+        ("0 <= I(X;Y) <= H(X)", ["0 <= I(X;Y)", "I(X;Y) <= H(X)"]),
+        ("I(A;B) >= 0", ["I(A;B) >= 0"]),
+    ],
+)
+def test_each_notation_means_its_relations(text, expected):
+    assert relations(text) == expected
+
+
+def test_the_expanded_relations_are_the_right_quantities():
+    (chain,) = parse_statements("X -> Y -> Z")
+    assert chain.expression == parse_relation("I(X;Z|Y) = 0").expression
+    (function,) = parse_statements("Y = f(X)")
+    assert function.expression == parse_relation("H(X,Y) - H(X) = 0").expression
+
+
+@pytest.mark.parametrize(
+    "statement, given",
+    [
+        ("I(X;Z) <= I(X;Y)", ["X -> Y -> Z"]),  # data processing
+        ("I(X;Z) <= I(Y;Z)", ["X/Y/Z"]),
+        ("H(Y) <= H(X)", ["Y = f(X)"]),
+        ("H(Y) <= H(X)", ["X:Y"]),
+        ("I(X;Y|Z) = 0", ["X _|_ Y,Z"]),
+        ("I(A;D) <= I(B;C)", ["A -> B -> C -> D"]),
+    ],
+)
+def test_constraints_in_the_fields_notation_prove_the_textbook_consequences(statement, given):
+    assert prove(statement, given).proved
+    assert not prove(statement).proved  # the constraint is what makes it hold
+
+
+def test_a_statement_meaning_several_relations_is_proved_one_by_one(capsys):
+    with pytest.raises(ProverInputError, match="means 2 relations"):
+        prove("0 <= I(X;Y) <= H(X)")
+    assert main(["prove", "0 <= I(X;Y) <= H(X)"]) == 0
+    out = capsys.readouterr().out
+    assert "[1 of 2] 0 <= I(X;Y)" in out and "[2 of 2] I(X;Y) <= H(X)" in out
+
+
+def test_the_cli_takes_markov_chains_as_given(capsys):
+    assert main(["prove", "I(X;Z) <= I(X;Y)", "--given", "X -> Y -> Z"]) == 0
+    assert "∎" in capsys.readouterr().out
+    assert main(["prove", "I(X;Z) <= I(X;Y)", "--no-counterexample"]) == 1
