@@ -78,9 +78,10 @@ def print_json(obj) -> None:
 @command("prove", "decide a Shannon-type information inequality; print the exact derivation")
 def cmd_prove(args) -> int:
     from .prover import prove
-    from .prover.notation import parse_statements
+    from .prover.notation import itip_joints, parse_statements
 
-    results = [prove(relation, constraints=args.given) for relation in parse_statements(args.statement)]
+    statement = itip_joints(args.statement) if args.itip else args.statement
+    results = [prove(r, constraints=args.given, itip=args.itip) for r in parse_statements(statement)]
     if args.json:
         rows = [
             {
@@ -100,7 +101,7 @@ def cmd_prove(args) -> int:
             print(f"{'' if i == 0 else chr(10)}[{i + 1} of {len(results)}] {result.statement}")
         print(result.derivation())
         if not result.proved and args.counterexample:
-            _print_counterexample(result.statement, args.given)
+            _print_counterexample(result.statement, [c.relation for c in result.constraints])
     return 0 if all(r.proved for r in results) else 1
 
 
@@ -135,6 +136,9 @@ def _configure_prove(p: argparse.ArgumentParser) -> None:
         metavar="CONSTRAINT",
         help='a constraint: "I(A;C) = 0", a Markov chain "X -> Y -> Z" (or X/Y/Z), an independence "X _|_ Y | Z" '
         '(or X.Y|Z), a function "Y = f(X)" (or X:Y); repeat for several',
+    )
+    p.add_argument(
+        "--itip", action="store_true", help="read concatenated letters as joints, as ITIP does: H(XY) is H(X,Y)"
     )
     p.add_argument(
         "--no-counterexample",

@@ -72,3 +72,14 @@ def test_the_cli_takes_markov_chains_as_given(capsys):
     assert main(["prove", "I(X;Z) <= I(X;Y)", "--given", "X -> Y -> Z"]) == 0
     assert "∎" in capsys.readouterr().out
     assert main(["prove", "I(X;Z) <= I(X;Y)", "--no-counterexample"]) == 1
+
+
+def test_itip_concatenation_is_refused_with_both_readings_or_read_as_a_joint(capsys):
+    with pytest.raises(ProverInputError, match="'XY' is read as one new variable, but X, Y are variables"):
+        prove("H(XY) <= H(X) + H(Y)")
+    assert prove("H(XY) <= H(X) + H(Y)", itip=True).proved
+    assert prove("I(X;Z) <= I(X;Y)", ["X/Y/Z"], itip=True).proved
+    assert prove("H(XY) >= 0").proved  # no X or Y alone: XY is simply a variable
+    assert main(["prove", "H(XY) <= H(X) + H(Y)"]) == 2
+    assert "--itip" in capsys.readouterr().err
+    assert main(["prove", "H(XY) <= H(X) + H(Y)", "--itip"]) == 0

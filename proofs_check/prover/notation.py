@@ -29,7 +29,7 @@ import re
 
 from .expressions import ExpressionSyntaxError, InfoRelation, entropy, mutual_information, parse_relation
 
-__all__ = ["parse_statements"]
+__all__ = ["check_concatenation", "itip_joints", "parse_statements"]
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*'*"
 _GROUP = rf"\s*{_NAME}(?:\s*,\s*{_NAME})*\s*"
@@ -87,3 +87,39 @@ def parse_statements(text: str) -> list[InfoRelation]:
         terms, ops = parts[0::2], parts[1::2]
         return [parse_relation(f"{terms[i].strip()} {ops[i]} {terms[i + 1].strip()}") for i in range(len(ops))]
     return [parse_relation(stripped)]
+
+
+def itip_joints(text: str) -> str:
+    """ITIP's concatenation read as joints: every all-letter name of two or more letters in a
+    variable list becomes its letters (``H(XY|Z)`` -> ``H(X,Y|Z)``; ``XY.Z`` -> ``X,Y.Z``).
+
+    >>> itip_joints("H(XY) <= H(X) + H(Y)")
+    'H(X,Y) <= H(X) + H(Y)'
+    """
+
+    def split(m: re.Match) -> str:
+        name = m.group(0)
+        return ",".join(name) if name.isalpha() and len(name) > 1 else name
+
+    def in_lists(m: re.Match) -> str:
+        return m.group(1) + re.sub(r"[A-Za-z_][A-Za-z0-9_]*", split, m.group(2)) + ")"
+
+    if re.search(r"[HI]\(", text):
+        return re.sub(r"([HI]\()([^()]*)\)", in_lists, text)
+    return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", split, text)  # a bare constraint: X.Y|Z, XY:Z, X/Y/Z
+
+
+def check_concatenation(names: tuple[str, ...] | list[str]) -> None:
+    """Refuse a statement where a multi-letter name is spelled from single-letter names that
+    are variables of the same statement (``H(XY)`` next to ``H(X)``): say both readings."""
+    from .shannon import ProverInputError
+
+    single = {n for n in names if len(n) == 1}
+    for name in names:
+        if len(name) > 1 and name.isalpha() and set(name) <= single:
+            letters = ",".join(name)
+            raise ProverInputError(
+                f"{name!r} is read as one new variable, but {', '.join(name)} are variables of this statement too: "
+                f"for their joint write {letters} (H({letters}) rather than H({name})), or pass --itip "
+                f"(itip=True) to read concatenated letters as joints; rename {name!r} if it is really one variable"
+            )

@@ -592,13 +592,16 @@ def prove(
     constraints: Iterable[str | InfoRelation] = (),
     variables: Sequence[str] | None = None,
     find_counterexample: bool = True,
+    itip: bool = False,
 ) -> ProofResult:
     """Decide whether ``statement`` is a Shannon-type consequence of ``constraints``.
 
     ``statement`` is ``"E >= F"``, ``"E <= F"`` or ``"E = F"``; constraints likewise (an
     equality constraint may be used with either sign). ``variables`` defaults to every
     name in the statement and constraints, in order of appearance; extra names are allowed.
-    With ``find_counterexample`` a failed proof carries a polymatroid refutation.
+    With ``find_counterexample`` a failed proof carries a polymatroid refutation. ``itip``
+    reads concatenated letters as joints, as ITIP does (``H(XY)`` is H(X,Y)); without it a
+    name spelled from the statement's single-letter variables is an error naming both readings.
 
     >>> r = prove("I(A;Z) = I(A;Z|C) - I(A;C|Z)", ["I(A;C) = 0"])
     >>> r.proved, r.method, len(r.certificates)
@@ -606,9 +609,15 @@ def prove(
     >>> prove("I(A1,A2;Z) = I(A1;Z) + I(A2;Z|A1)").method
     'identity'
     """
+    from .notation import check_concatenation, itip_joints
+
+    if itip:
+        statement = itip_joints(statement) if isinstance(statement, str) else statement
+        constraints = [itip_joints(c) if isinstance(c, str) else c for c in constraints]
     goal_relation = _as_relation(statement, "statement")
     hypotheses = tuple(Constraint(r) for c in constraints for r in _as_relations(c, "constraint"))
     used = _collect_variables(goal_relation, hypotheses)
+    check_concatenation(tuple({n for r in (goal_relation, *(h.relation for h in hypotheses)) for n in r.variables}))
     if variables is None:
         names = _check_variables(used) if used else ()
     else:
