@@ -101,24 +101,21 @@ def cmd_prove(args) -> int:
             print(f"{'' if i == 0 else chr(10)}[{i + 1} of {len(results)}] {result.statement}")
         print(result.derivation())
         if not result.proved and args.counterexample:
-            _print_counterexample(result.statement, [c.relation for c in result.constraints])
+            _print_counterexample(result.statement, [c.relation for c in result.constraints], args.search_seconds)
     return 0 if all(r.proved for r in results) else 1
 
 
-def _print_counterexample(statement, given) -> None:
-    from .prover.counterexamples import find_counterexample
+def _print_counterexample(statement, given, seconds: float) -> None:
+    from .prover.counterexamples import search_counterexample
 
-    J = find_counterexample(statement, given)
-    if J is None:
-        print(
-            "\nNo concrete distribution violating it was found among small tables "
-            "(it may hold for all distributions yet not be Shannon-type, like Zhang-Yeung)."
-        )
-        return
-    print(f"\nA concrete distribution where it fails, over {', '.join(J.names)} (shape {J.shape}):")
-    for index, p in zip(_cells(J.shape), J.probabilities.ravel()):
-        if p:
-            print(f"  p{index} = {p}")
+    search = search_counterexample(statement, given, seconds=seconds)
+    print(f"\n{search.describe()}.")
+    J = search.joint
+    if J is not None:
+        print(f"Over {', '.join(J.names)} (shape {J.shape}):")
+        for index, p in zip(_cells(J.shape), J.probabilities.ravel()):
+            if p:
+                print(f"  p{index} = {p}")
 
 
 def _cells(shape):
@@ -136,6 +133,13 @@ def _configure_prove(p: argparse.ArgumentParser) -> None:
         metavar="CONSTRAINT",
         help='a constraint: "I(A;C) = 0", a Markov chain "X -> Y -> Z" (or X/Y/Z), an independence "X _|_ Y | Z" '
         '(or X.Y|Z), a function "Y = f(X)" (or X:Y); repeat for several',
+    )
+    p.add_argument(
+        "--search-seconds",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="when not provable, search at most S seconds for a violating distribution (default 5)",
     )
     p.add_argument(
         "--itip", action="store_true", help="read concatenated letters as joints, as ITIP does: H(XY) is H(X,Y)"
