@@ -86,7 +86,7 @@ def parse_statements(text: str) -> list[InfoRelation]:
     if len(parts) > 3:  # a chained comparison: a <= b <= c
         terms, ops = parts[0::2], parts[1::2]
         return [parse_relation(f"{terms[i].strip()} {ops[i]} {terms[i + 1].strip()}") for i in range(len(ops))]
-    return [parse_relation(stripped)]
+    return [parse_relation(text)]  # the user's own text, so that an error's position points into it
 
 
 def itip_joints(text: str) -> str:
