@@ -24,3 +24,10 @@ def die_once(marker: str) -> str:
         path.write_text("died once")
         os._exit(1)
     return path.name
+
+
+def die_on_zero(x: int) -> int:
+    """Kill this worker process whenever the task is 0."""
+    if x == 0:
+        os._exit(1)
+    return x

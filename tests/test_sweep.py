@@ -157,9 +157,16 @@ def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monke
 
 
 def test_a_killed_worker_is_retried(tmp_path):
-    markers = [str(tmp_path / f"marker{i}") for i in range(3)]
-    out = dict(LocalPool(workers=2, retries=2).run(sweep_faults.die_once, markers))
-    assert out == {0: "marker0", 1: "marker1", 2: "marker2"}
+    """Every task kills its worker once: the tasks beside a death are not charged for it."""
+    markers = [str(tmp_path / f"marker{i}") for i in range(4)]
+    out = dict(LocalPool(workers=2, retries=1).run(sweep_faults.die_once, markers))
+    assert out == {i: f"marker{i}" for i in range(4)}
+
+
+def test_a_task_that_always_kills_its_worker_is_given_up_alone():
+    out = dict(LocalPool(workers=2, retries=1).run(sweep_faults.die_on_zero, [0, 1, 2, 3]))
+    assert out[1] == 1 and out[2] == 2 and out[3] == 3
+    assert out[0].error == "its worker process died" and out[0].attempts == 2
 
 
 def test_a_raising_task_is_a_failure_and_the_others_finish():

@@ -73,8 +73,9 @@ class LocalPool:
     between calls of :meth:`run` so that workers start (and import torch) once.
 
     At most ``workers`` tasks are in flight, so each is running when the pool breaks: a
-    worker that dies (killed, out of memory) takes down only the tasks then running, which
-    run again in a fresh pool, up to ``retries`` more times each.
+    worker that dies (killed, out of memory) takes down only the tasks then running. They run
+    again in a fresh pool, one at a time, so that a death is charged to the task that died;
+    a task is given up after ``retries`` more deaths of its own.
     """
 
     def __init__(self, workers: int, threads: int = 1, retries: int = 2, ensemble: int = 1):
@@ -111,32 +112,45 @@ class LocalPool:
 
         queue = list(range(len(tasks)))  # indices not yet submitted, in order
         attempts = dict.fromkeys(queue, 0)
+        suspects: set[int] = set()  # running when a worker died beside them: next time they run alone
         in_flight: dict[Any, int] = {}
         broken = False  # a worker died: drain what was running, then start a fresh pool
+        group: set[int] = set()  # the tasks running when it died
         try:
             while queue or in_flight:
                 if broken and not in_flight:
                     self.close()
-                    broken = False
+                    broken, group = False, set()
                 pool = self._pool()
-                while queue and len(in_flight) < self.workers and not broken:
+                while queue and not broken and len(in_flight) < self.workers:
+                    alone = queue[0] in suspects or any(j in suspects for j in in_flight.values())
+                    if alone and in_flight:
+                        break
                     i = queue.pop(0)
                     in_flight[pool.submit(fn, tasks[i])] = i
+                    if alone:
+                        break
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     i = in_flight.pop(future)
                     try:
                         value = future.result()
                     except BrokenProcessPool:
-                        broken = True
-                        attempts[i] += 1
-                        if attempts[i] > self.retries:
-                            yield i, Failure("its worker process died", attempts[i])
+                        if not broken:
+                            broken, group = True, {i, *in_flight.values()}
+                        if len(group) > 1:  # which of them died is unknown: none is charged
+                            suspects.add(i)
                         else:
-                            queue.insert(0, i)
+                            attempts[i] += 1
+                            if attempts[i] > self.retries:
+                                suspects.discard(i)
+                                yield i, Failure("its worker process died", attempts[i])
+                                continue
+                        queue.insert(0, i)
                         continue
                     except Exception as err:
                         value = Failure(f"{type(err).__name__}: {err}")
+                    suspects.discard(i)
                     yield i, value
         except BaseException:
             self.close(terminate=True)  # interrupted or abandoned: stop the workers now
