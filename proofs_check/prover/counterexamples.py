@@ -103,15 +103,19 @@ class _RankEntropy:
             self.ranks[subset] = _rank([self.assignment[self.index[name]] for name in subset], self.q)
         return self.ranks[subset]
 
+    def slack_of(self, relation: InfoRelation) -> Any:
+        return relation.slack(self)
 
-def _violates(goal: InfoRelation, conditions: list[InfoRelation], entropy_of: Any) -> bool:
-    """Exact check on integer-valued entropies (ranks in units of log q)."""
-    for c in conditions:
-        value = c.expression.evaluate(entropy_of)
-        if value != 0 if c.kind == "=" else value < 0:
-            return False
-    value = goal.expression.evaluate(entropy_of)
-    return value != 0 if goal.kind == "=" else value < 0
+
+def _violates(goal: InfoRelation, conditions: list[InfoRelation], slack_of: Any, tol: float = 0) -> bool:
+    """Whether every condition holds and the goal fails, up to ``tol``; with exact slacks
+    (Fractions of log q for linear candidates) and ``tol`` 0 the check is exact."""
+
+    def fails(relation: InfoRelation) -> bool:
+        slack = slack_of(relation)
+        return abs(slack) > tol if relation.kind == "=" else slack < -tol
+
+    return not any(fails(c) for c in conditions) and fails(goal)
 
 
 def _linear_candidates(n: int, deadline: float) -> Iterator[tuple[int, int, tuple[tuple[int, ...], ...]]]:
@@ -161,7 +165,8 @@ def search_counterexample(
     index = {name: i for i, name in enumerate(names)}
     for q, k, assignment in _linear_candidates(len(names), linear_deadline):
         tried += 1
-        if _violates(goal, conditions, _RankEntropy(assignment, q, index)):
+        ranks = _RankEntropy(assignment, q, index)
+        if _violates(goal, conditions, ranks.slack_of):
             joint = _linear_joint(names, q, k, assignment)
             if _exact_violation(goal, conditions, joint, tol):
                 return Search(joint, f"linear over GF({q}), {k} base symbol(s)", tried, time.monotonic() - t0)
@@ -176,12 +181,8 @@ def search_counterexample(
 
 
 def _exact_violation(goal: InfoRelation, conditions: list[InfoRelation], joint: Any, tol: float) -> bool:
-    for c in conditions:
-        slack = float(relation_slack(c, joint))
-        if abs(slack) > tol if c.kind == "=" else slack < -tol:
-            return False
-    slack = float(relation_slack(goal, joint))
-    return abs(slack) > tol if goal.kind == "=" else slack < -tol
+    """The same check on a theory joint (exact sympy values, compared as floats)."""
+    return _violates(goal, conditions, lambda r: float(relation_slack(r, joint)), tol)
 
 
 class _OutOfTime(Exception):
