@@ -319,7 +319,7 @@ def cmd_train(args) -> int:
         return 0
     print(
         f"{args.world} / {args.transform} / {args.model} / mode {args.mode} / base {args.base_aug} / "
-        f"{args.epochs} epochs / seeds {','.join(map(str, args.seeds))}"
+        f"{f'{args.steps} steps' if args.steps else f'{args.epochs} epochs'} / seeds {','.join(map(str, args.seeds))}"
     )
     print(format_summary(result["summary"]))
     return 0
@@ -327,14 +327,17 @@ def cmd_train(args) -> int:
 
 METRIC_NOTES = {
     "pretext_acc": "accuracy on A, held-out styles",
+    "pretext_ce_bits": "cross-entropy on A, held-out styles",
     "pretext_acc_full": "accuracy on A, exact full distribution",
     "bayes_acc_A_given_X": "exact: Bayes accuracy of A from X",
     "ce_bound_bits": "H(A) - CE_A, full distribution",
     "I_A_X": "exact: I(A;X), bound on the line above",
-    "probe_acc": "linear probe on C, held-out styles",
+    "probe_acc": "linear probe on C, unaugmented held-out styles",
     "probe_acc_random_init": "same probe on the random-init encoder",
-    "usable_bits_C": "H(C) - CE_probe, full distribution",
-    "I_C_X": "exact: I(C;X), bound on the line above",
+    "probe_acc_pixels": "same probe on raw pixels",
+    "probe_gain": "probe_acc - probe_acc_random_init",
+    "probe_usable_bits": "H(C) - CE_probe, unaugmented images",
+    "I_C_X0": "exact: I(C;X) of unaugmented images, bound on the line above",
     "I_A_Z": "exact on the learned code",
     "I_C_Z": "exact on the learned code",
     "I_A_Z_given_C": "exact on the learned code",
@@ -415,15 +418,23 @@ cmd_train.configure = _configure_train
     resume="Finished runs are kept in OUT/cache; run the same command again to resume.",
 )
 def cmd_reproduce(args) -> int:
-    from .experiments import QUICK, Budget
+    from dataclasses import replace
+
+    from .errors import ExperimentError
+    from .experiments import FULL, QUICK
     from .report import reproduce
 
-    budget = QUICK if args.quick else Budget()
+    budget = QUICK if args.quick else FULL
     if args.seeds is not None:
-        budget = Budget(steps=budget.steps, batch_size=budget.batch_size, seeds=tuple(args.seeds))
+        if len(args.seeds) < 2:
+            raise ExperimentError("--seeds: paired statistics need at least 2 seeds")
+        budget = replace(budget, seeds=tuple(args.seeds))
     if args.steps is not None:
-        budget = Budget(steps=args.steps, batch_size=budget.batch_size, seeds=budget.seeds)
-    claims = reproduce(args.out, budget, device=args.device, only=args.only, executor=_executor(args))
+        budget = replace(budget, steps=args.steps)
+    sensitivity = not args.quick and not args.no_sensitivity
+    claims = reproduce(
+        args.out, budget, device=args.device, only=args.only, executor=_executor(args), sensitivity=sensitivity
+    )
     width = max(len(c.title) for c in claims)
     print()
     for c in claims:
@@ -434,9 +445,16 @@ def cmd_reproduce(args) -> int:
 
 def _configure_reproduce(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="report", help="output folder (default: report)")
-    p.add_argument("--quick", action="store_true", help="a small training budget: minutes, noisier numbers")
-    p.add_argument("--steps", type=int, default=None, help="optimiser steps per training run")
-    p.add_argument("--seeds", type=_seeds, default=None, help="comma-separated (default 0,1,2)")
+    p.add_argument(
+        "--quick", action="store_true", help="150 steps, 5 seeds, no sensitivity settings: minutes, noisier numbers"
+    )
+    p.add_argument("--steps", type=int, default=None, help="optimiser steps per training run (full: 2000)")
+    p.add_argument("--seeds", type=_seeds, default=None, help="comma-separated (full: 0-9; quick: 0-4)")
+    p.add_argument(
+        "--no-sensitivity",
+        action="store_true",
+        help="skip the full profile's reruns at learning rate 3e-4 and 3e-3 and at half and twice the steps",
+    )
     from .report import CLAIMS
 
     p.add_argument(

@@ -39,7 +39,8 @@ class TrainConfig:
         choices=lambda: models.MODES,
     )
     lam: float = _option(1.0, "weight of the class loss (add) / strength of the reversal (eliminate)")
-    epochs: int = _option(30, "passes over the training rows")
+    epochs: int = _option(30, "passes over the training rows (when steps is 0)")
+    steps: int = _option(0, "optimiser steps, the same for every task whatever its data size (0: use epochs)")
     batch_size: int = _option(64, "rows per optimiser step")
     # 3e-3 left some seeds' networks dead (pretext accuracy at chance throughout)
     lr: float = _option(1e-3, "Adam learning rate")
@@ -54,10 +55,11 @@ class TrainConfig:
             raise TrainConfigError(f"unknown mode {self.mode!r}; valid: {', '.join(models.MODES)}")
         if self.mode not in spec.modes:
             raise TrainConfigError(f"model {self.model!r} trains in mode(s) {', '.join(spec.modes)}, not {self.mode!r}")
-        for name in ("epochs", "batch_size", "feature_dim", "width", "n_codes"):
+        for name in ("epochs", "steps", "batch_size", "feature_dim", "width", "n_codes"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "epochs" else 1):
-                kind = "a non-negative" if name == "epochs" else "a positive"
+            counts = name in ("epochs", "steps")
+            if isinstance(value, bool) or not isinstance(value, int) or value < (0 if counts else 1):
+                kind = "a non-negative" if counts else "a positive"
                 raise TrainConfigError(f"{name} must be {kind} int, got {value!r}")
         for name, low in (("lr", "positive"), ("lam", "non-negative")):
             value = getattr(self, name)
@@ -66,7 +68,25 @@ class TrainConfig:
                 raise TrainConfigError(f"{name} must be a {low} number, got {value!r}")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if not self.steps:
+            del out["steps"]  # keeps the keys of epoch-budgeted experiments what they were
+        return out
+
+    def batches_per_epoch(self, n_rows: int) -> list[int]:
+        """Optimiser steps in each epoch over ``n_rows`` rows: ``epochs`` full passes, or, with
+        ``steps``, as many passes as those steps need, the last one cut short.
+
+        >>> TrainConfig(steps=5, batch_size=4).batches_per_epoch(10)
+        [3, 2]
+        >>> TrainConfig(epochs=2, batch_size=4).batches_per_epoch(10)
+        [3, 3]
+        """
+        per_epoch = max(1, math.ceil(n_rows / self.batch_size))
+        if not self.steps:
+            return [per_epoch] * self.epochs
+        full, rest = divmod(self.steps, per_epoch)
+        return [per_epoch] * full + ([rest] if rest else [])
 
 
 def cli_fields() -> list[tuple[str, type, Any, str, tuple[str, ...] | None]]:

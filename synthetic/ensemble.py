@@ -118,12 +118,16 @@ def train_ensemble(
     if on_epoch is not None:
         for m in range(n):
             histories[m].append({"epoch": 0, **on_epoch(m, 0, models[m])})
-    for epoch in range(1, config.epochs + 1):
+    schedule = config.batches_per_epoch(len(datasets[0]))
+    for epoch, n_batches in enumerate(schedule, 1):
         for model in models:
             model.train()
         base.train()
         total, correct = torch.zeros(n, dtype=torch.float64), torch.zeros(n, dtype=torch.float64)
-        orders = [torch.randperm(len(datasets[0]), generator=g).split(config.batch_size) for g in generators]
+        seen = torch.zeros(n, dtype=torch.float64)
+        orders = [
+            torch.randperm(len(datasets[0]), generator=g).split(config.batch_size)[:n_batches] for g in generators
+        ]
         for batch in zip(*orders):
             idx = torch.stack(batch).to(device)
             xb, ab, cb, wb = x[members, idx], a[members, idx], c[members, idx], w[members, idx]
@@ -133,13 +137,14 @@ def train_ensemble(
             member_losses.sum().backward()
             optimiser.step()
             share = wb.sum(1).double().cpu()
+            seen += share
             total += member_losses.detach().double().cpu() * share
             correct += (wb * (predictions == ab)).sum(1).double().cpu()
         due = on_epoch is not None
-        if due or epoch == config.epochs:
+        if due or epoch == len(schedule):
             sync()
         for m in range(n):
-            row = {"epoch": epoch, "loss": float(total[m]), "train_pretext_acc": float(correct[m])}
+            row = {"epoch": epoch, "loss": float(total[m] / seen[m]), "train_pretext_acc": float(correct[m] / seen[m])}
             if on_epoch is not None:
                 row.update(on_epoch(m, epoch, models[m]))
             histories[m].append(row)

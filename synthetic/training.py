@@ -56,6 +56,9 @@ def train(
 ) -> list[dict]:
     """Adam on the weighted pretext loss; returns one metrics dict per epoch.
 
+    The budget is ``config.steps`` optimiser steps when set (the last epoch may be partial;
+    its loss and accuracy are over the rows it saw), else ``config.epochs`` passes.
+
     ``on_epoch(epoch, model)`` may return extra metrics for that epoch (it runs at epoch 0,
     before training, too, when given). Mini-batches are a seeded shuffle of the rows, each
     row's loss weighted by its probability.
@@ -67,19 +70,21 @@ def train(
     history = []
     if on_epoch is not None:
         history.append({"epoch": 0, **on_epoch(0, model)})
-    for epoch in range(1, config.epochs + 1):
+    schedule = config.batches_per_epoch(len(dataset))
+    for epoch, n_batches in enumerate(schedule, 1):
         model.train()
-        total, correct = 0.0, 0.0
-        for batch in torch.randperm(len(dataset), generator=generator).split(config.batch_size):
+        total, correct, seen = 0.0, 0.0, 0.0
+        for batch in torch.randperm(len(dataset), generator=generator).split(config.batch_size)[:n_batches]:
             batch = batch.to(device)
             loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], w[batch])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             share = float(w[batch].sum())
+            seen += share
             total += float(loss.detach()) * share
             correct += float((w[batch] * (predictions == a[batch])).sum())
-        row = {"epoch": epoch, "loss": total, "train_pretext_acc": correct}
+        row = {"epoch": epoch, "loss": total / seen, "train_pretext_acc": correct / seen}
         if on_epoch is not None:
             row.update(on_epoch(epoch, model))
         history.append(row)

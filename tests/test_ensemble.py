@@ -84,7 +84,7 @@ def test_runs_of_an_ensemble_match_runs_alone():
     for run in together:
         alone = run_one(experiment, run["seed"])
         assert run["ensemble"] == 2
-        for key in ("ce_A_bits", "usable_bits_C"):
+        for key in ("ce_A_bits", "probe_usable_bits"):
             assert run[key] == pytest.approx(alone[key], rel=1e-3, abs=1e-4), key
         for key in ("pretext_acc", "pretext_acc_full", "probe_acc_random_init"):
             assert run[key] == pytest.approx(alone[key], abs=0.02), key

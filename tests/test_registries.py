@@ -55,7 +55,7 @@ CLAIM_PARAMS = [
 def test_every_registered_claim_runs_on_a_tiny_budget(key, tmp_path):
     claims = reproduce(tmp_path, Budget(steps=1, seeds=(0, 1)), only=[key], log=lambda _: None)
     assert [c.key for c in claims] == [key] and isinstance(claims[0].verdict, Verdict)
-    results = json.loads((tmp_path / "results.json").read_text())
+    results = json.loads((tmp_path / "results.json").read_text())["claims"]
     assert results[key]["verdict"] == claims[0].verdict.value
     assert f"## {CLAIMS[key].title}" in (tmp_path / "report.md").read_text()
 

@@ -1,24 +1,33 @@
-"""The reproduction: report files, computed verdicts, unknown claims, resumable training."""
+"""The reproduction: report files, verdict rules on canned per-seed results, unknown claims,
+resumable training."""
 
 from __future__ import annotations
 
 import json
+import zlib
+from pathlib import Path
 
 import pytest
 
 from proofs_check.errors import UnknownClaim
 from proofs_check.experiments import Budget
-from proofs_check.report import Verdict, reproduce, trained_claims
+from proofs_check.report import CLAIMS, ClaimContext, Verdict, reproduce
+from proofs_check.report.reproduce import PRIMARY_FAMILY, decide_primaries
+
+SEEDS = tuple(range(10))
 
 
 def test_exact_claims_write_a_report(tmp_path):
     claims = reproduce(tmp_path, only=["proofs", "explaining_away"], log=lambda _: None)
     assert [c.key for c in claims] == ["proofs", "explaining_away"]
-    assert claims[0].verdict == "holds"
+    assert [c.verdict for c in claims] == [Verdict.HOLDS, Verdict.HOLDS]
     report = (tmp_path / "report.md").read_text()
-    assert "| The statements are Shannon-type consequences of the causal model | holds |" in report
+    assert "# Engine and construction checks" in report and "# Tests of the theory" not in report
+    assert "**Theorem check: holds.**" in report and "**Construction check: holds.**" in report
     results = json.loads((tmp_path / "results.json").read_text())
-    assert results["explaining_away"]["numbers"]["six-nine/rot2"] > 0
+    assert results["claims"]["explaining_away"]["numbers"]["six-nine/rot2"] == pytest.approx(0.918295834, abs=1e-9)  # H(1/3)
+    assert results["claims"]["proofs"]["kind"] == "theorem"
+    assert set(results["provenance"]) >= {"commit", "torch", "numpy", "matplotlib", "threads", "device"}
 
 
 def test_unknown_claim_is_rejected(tmp_path):
@@ -26,27 +35,109 @@ def test_unknown_claim_is_rejected(tmp_path):
         reproduce(tmp_path, only=["nonsense"])
 
 
-def test_noise_qualifies_a_verdict():
-    a = {"x": {"mean": 0.60, "std": 0.05}}
-    b = {"x": {"mean": 0.50, "std": 0.02}}
-    c = {"x": {"mean": 0.58, "std": 0.04}}
-    note, separated = trained_claims._noise([("a vs b", a, b)], "x")
-    assert separated and "exceeds" in note
-    note, separated = trained_claims._noise([("a vs b", a, b), ("a vs c", a, c)], "x")
-    assert not separated and "a vs c (+0.020 vs std 0.050)" in note
-    assert trained_claims._qualified(Verdict.REPRODUCED, False) is Verdict.WITHIN_NOISE
-    assert trained_claims._qualified(Verdict.NOT_REPRODUCED, False) is Verdict.NOT_REPRODUCED
+# ------------------------------------------------------------------ verdict rules on canned inputs
+
+
+def _effect(key: str, request: dict) -> float:
+    """+1 on the condition each claim's primary contrast predicts to be larger (or, for the
+    cross-entropy of modes, the condition predicted to cost more), 0 elsewhere."""
+    transform, model = request["transform"], request.get("model", "cnn")
+    if key.startswith("seven_trained"):
+        relevant = {"rot4", "vflip"} | ({"hflip"} if request["world"] == "digits" else set())
+        return 1.0 if transform in relevant else 0.0
+    if key == "modes":
+        return 1.0 if request.get("mode") == "eliminate" and request.get("lam") == 1.0 else 0.0
+    if key == "base_aug":
+        return 1.0 if request.get("base_aug") == "simclr-like" else 0.0
+    if key == "equivariant_model":
+        return 1.0 if model == "c4cnn" else 0.0
+    if key == "fine_multi_trained":
+        return 1.0 if transform == "d4" else 0.0
+    return 1.0  # hidden_task (gain over random init) and information_plane (rise of I(C;Z))
+
+
+class CannedRunner:
+    """Stands in for the training runner: every metric of a condition is ``0.5 + size * effect
+    ± spread``, the sign alternating over the seeds in a phase set by the condition, so a
+    scenario fixes the sign and the noise of every contrast (the noise averages to 0)."""
+
+    def __init__(self, key: str, size: float, spread: float):
+        self.key, self.size, self.spread = key, size, spread
+
+    def __call__(self, world: str, transform: str, **request) -> dict:
+        condition = {"world": world, "transform": transform, **request}
+        effect = self.size * _effect(self.key, condition)
+        phase = zlib.crc32(repr(sorted(condition.items())).encode()) % 2
+        runs = []
+        for seed in SEEDS:
+            value = 0.5 + effect + self.spread * (-1) ** (seed + phase)
+            run = {
+                "seed": seed,
+                "dead": False,
+                **dict.fromkeys(("pretext_acc", "pretext_ce_bits", "probe_acc", "normalised_gain"), value),
+                "probe_acc_random_init": 0.5,
+                "probe_gain": value - 0.5,
+                "t1_residual": 0.0,
+                "information_plane": [{"epoch": 0, "I_A_Z": 0.0, "I_C_Z": 0.5}, {"epoch": 1, "I_A_Z": 1.0, "I_C_Z": value}],
+            }
+            runs.append(run)
+        summary = {k: {"mean": 0.5 + effect, "std": self.spread, "n": len(SEEDS)} for k in runs[0] if k != "seed"}
+        return {"runs": runs, "summary": summary}
+
+
+SCENARIOS = {
+    # (effect size, seed spread) per expected verdict, for a directional and an equivalence claim
+    "directional": {
+        Verdict.SUPPORTED: (0.1, 0.01),
+        Verdict.CONTRADICTED: (-0.1, 0.01),
+        Verdict.INCONCLUSIVE: (0.0, 0.1),
+    },
+    "equivalence": {  # margin 0.05
+        Verdict.SUPPORTED: (0.0, 0.005),
+        Verdict.CONTRADICTED: (0.2, 0.01),
+        Verdict.INCONCLUSIVE: (0.04, 0.05),
+    },
+}
+
+
+def _canned_verdict(key: str, size: float, spread: float, tmp_path: Path) -> Verdict:
+    spec = CLAIMS[key]
+    finding = spec.evaluate(ClaimContext(CannedRunner(key, size, spread), tmp_path))  # type: ignore[arg-type]
+    return decide_primaries({key: finding.primary})[key][2]
+
+
+@pytest.mark.parametrize("key", PRIMARY_FAMILY)
+@pytest.mark.parametrize("expected", [Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE])
+def test_each_trained_claims_rule_gives_each_verdict(key, expected, tmp_path, monkeypatch):
+    monkeypatch.setattr("proofs_check.report.trained_claims.plane_figure", lambda *a, **k: None)
+    kind = "equivalence" if CLAIMS[key].contrast.direction == 0 else "directional"
+    size, spread = SCENARIOS[kind][expected]
+    if CLAIMS[key].contrast.direction < 0:
+        size = -size
+    assert _canned_verdict(key, size, spread, tmp_path) is expected
+
+
+def test_the_family_holds_one_equivalence_claim_and_adjusts_over_all():
+    assert [k for k in PRIMARY_FAMILY if CLAIMS[k].contrast.direction == 0] == ["hidden_task"]
+    weak = {"equivariant_model": {s: 0.01 + 0.02 * (s % 2) for s in range(5)}}  # p near 0.06 / 8 claims
+    decided = decide_primaries(weak)["equivariant_model"]
+    assert decided[1] == pytest.approx(min(1.0, len(PRIMARY_FAMILY) * decided[0].p))
+
+
+# ------------------------------------------------------------------ the real path, resumed from its cache
 
 
 def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     budget = Budget(steps=4, seeds=(0, 1))
-    first = reproduce(tmp_path, budget, only=["equivariant_model"], log=lambda _: None)
-    assert first[0].verdict in {"reproduced", "reproduced in the means, within seed noise", "not reproduced"}
-    assert len(list((tmp_path / "cache").rglob("seed*.json"))) == 4
+    first = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None)
+    assert first[0].verdict in {Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE}
+    assert len(list((tmp_path / "cache").rglob("seed*.json"))) == 4  # hflip and the supervised ceiling
+    report = (tmp_path / "report.md").read_text()
+    assert report.index("**Declared before the run:**") < report.index("**Verdict:")
 
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was retrained")
 
     monkeypatch.setattr("proofs_check.experiments.sweep.run_one", no_training)
-    again = reproduce(tmp_path, budget, only=["equivariant_model"], log=lambda _: None)
-    assert again[0].finding == first[0].finding
+    again = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None)
+    assert again[0].finding == first[0].finding and again[0].result == first[0].result

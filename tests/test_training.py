@@ -46,7 +46,7 @@ def test_bad_config(kwargs, match):
 
 def test_same_seed_same_numbers():
     a, b = small_run(), small_run()
-    for key in ("pretext_acc", "probe_acc", "probe_acc_random_init", "ce_A_bits", "usable_bits_C"):
+    for key in ("pretext_acc", "probe_acc", "probe_acc_random_init", "ce_A_bits", "probe_usable_bits"):
         assert a[key] == b[key]
     assert [h["loss"] for h in a["history"]] == [h["loss"] for h in b["history"]]
     c = run_one(small(TrainConfig(epochs=2)), seed=1)
@@ -125,7 +125,7 @@ def test_cli_train_json(capsys):
         "bayes_acc_A_given_X",
         "ce_bound_bits",
         "I_A_X",
-        "usable_bits_C",
+        "probe_usable_bits",
         "I_C_X",
         "I_A_Z",
         "I_C_Z",

@@ -8,22 +8,25 @@ module                                      holds
 ``proofs_check.experiments.sweep``          :func:`run_seeds`, :func:`run_sweep`: many runs, one table
 ``proofs_check.experiments.sweep_spec``     :class:`SweepSpec`: a grid read from TOML
 ``proofs_check.experiments.executors``      in-process, a local process pool, Ray tasks
-``proofs_check.experiments.budget``         :class:`Budget`, :class:`Runner` (equal optimiser steps)
+``proofs_check.experiments.downstream``     the downstream probe problem of a world, probe protocol
+``proofs_check.experiments.budget``         :class:`Budget`, the profiles, :class:`Runner` (equal optimiser steps)
 ``proofs_check.experiments.cache``          :class:`RunCache`, atomic writes
 ``proofs_check.experiments.checks``         :class:`BoundViolation`, exact limits of learned numbers
 ==========================================  =====================================================
 """
 
-from .budget import QUICK, Budget, Runner, training_rows
+from .budget import FULL, QUICK, Budget, Runner
 from .cache import RunCache, atomic_write_json
 from .checks import BoundViolation, bottleneck_information, check_bound
+from .downstream import downstream_sets, probe_scores
 from .executors import InProcess, LocalPool, RayCluster, make_executor
-from .run import run_ensemble, run_one, summarise, train_test_split
+from .run import run_ensemble, run_one, summarise
 from .spec import Experiment
 from .sweep import RunFailed, run_seeds, run_sweep
 from .sweep_spec import SweepSpec
 
 __all__ = [
+    "FULL",
     "QUICK",
     "BoundViolation",
     "Budget",
@@ -44,6 +47,6 @@ __all__ = [
     "run_seeds",
     "run_sweep",
     "summarise",
-    "train_test_split",
-    "training_rows",
+    "downstream_sets",
+    "probe_scores",
 ]

@@ -2,9 +2,11 @@
 
 ``run_one(experiment, seed)`` trains one seed and returns flat metrics
 (:func:`proofs_check.experiments.sweep.run_seeds` runs several, through an executor).
-Generalisation numbers (``pretext_acc``, ``probe_acc``) are on held-out styles (images, for
-digits); the exact limits of :mod:`proofs_check.experiments.checks` are checked on the
-world's full enumerated distribution.
+Held-out numbers are on styles no transformation reaches
+(:class:`~synthetic.worlds.splits.StyleSplit`): ``pretext_acc`` on the task's held-out rows,
+``probe_acc`` on the unaugmented held-out images of :mod:`.downstream` (the same for every
+task), beside the same probe on the random-init encoder and on raw pixels. The exact limits of
+:mod:`proofs_check.experiments.checks` are checked on the world's full enumerated distribution.
 
 >>> from synthetic.config import TrainConfig
 >>> run = run_one(Experiment("six-nine", "rot2", TrainConfig(model="mlp", epochs=3)), seed=0)
@@ -21,98 +23,118 @@ from typing import Any
 import numpy as np
 
 from .checks import bottleneck_information, check_bound
+from .provenance import provenance
 from .spec import Experiment
 
-__all__ = ["run_ensemble", "run_one", "summarise", "train_test_split"]
+__all__ = ["run_ensemble", "run_one", "summarise"]
 
 
-def train_test_split(full: Any, seed: int, test_fraction: float = 0.25) -> tuple[Any, Any, str]:
-    """(train, test, held-out grouping): a seeded quarter of the styles (images, for real
-    data) is held out; a world with a single style trains and tests on its full grid."""
-    by = "image" if "image" in full.groups else "S"
-    if len(np.unique(full.groups[by])) > 1:
-        train, test = full.split(test_fraction, seed=seed, by=by)
-        return train, test, by
-    return full, full, "none"
+CHANCE_MARGIN = 0.02
+"""A run is *dead* when its pretext accuracy never rose this far above chance on a task whose
+Bayes accuracy is clearly above chance (dead runs are counted and shown, never dropped)."""
 
 
 class _SeedRun:
-    """One seed's run around its training: the split, the random-init probe, the bottleneck's
-    information cadence, and the metrics and exact checks after training."""
+    """One seed's run around its training: the style split, the downstream sets and their
+    baselines, the bottleneck's information cadence, and the metrics and exact checks after
+    training."""
 
     def __init__(self, experiment: Experiment, seed: int, world: Any, exact: dict | None):
         from synthetic.training import build_model
 
-        self.experiment, self.seed, self.world, self.exact = experiment, seed, world, exact
-        self.full = world.dataset(experiment.transform)
-        self.train_ds, self.test_ds, self.held_out = train_test_split(self.full, seed)
-        self.model = build_model(experiment.train, self.full, seed)
-        self.random_init, _, _ = self.probe_metrics(self.model)
+        from .downstream import downstream_sets, relabel_by_class
 
-    def probe_metrics(self, model: Any) -> tuple[dict, dict, dict]:
-        """Probe metrics, and the evaluations of the test split and the full grid."""
-        from synthetic.probe import LinearProbe
+        self.experiment, self.seed, self.world, self.exact = experiment, seed, world, exact
+        self.split, self.downstream = downstream_sets(experiment, seed)
+        if experiment.target == "C":
+            self.full = relabel_by_class(self.downstream["full"])
+            parts = self.split.apply(self.full, merge_validation=True)
+        else:
+            self.full = world.dataset(experiment.transform)
+            parts = self.split.apply(self.full, merge_validation=True)
+        self.train_ds, self.test_ds = parts["train"], parts["test"]
+        self.model = build_model(experiment.train, self.full, seed)
+        self.random_init = self.probe_metrics(self.model)
+        self.pixels = self.probe_metrics(None)
+
+    def probe_metrics(self, model: Any) -> dict:
+        """The downstream probe on the model's features (on raw pixels when ``model`` is None)."""
         from synthetic.training import evaluate
 
+        from .downstream import probe_scores
+
         device = self.experiment.train.device
-        tr, te, fu = (evaluate(model, d, device) for d in (self.train_ds, self.test_ds, self.full))
-        probe = LinearProbe().fit(tr["features"], self.train_ds.c, self.train_ds.weights)
-        out = {
-            "probe_acc": probe.score(te["features"], self.test_ds.c, self.test_ds.weights),
-            "probe_acc_full": probe.score(fu["features"], self.full.c, self.full.weights),
-            "usable_bits_C": probe.usable_bits(fu["features"], self.full.c, self.full.weights),
-        }
-        return out, te, fu
+        if model is None:
+            features = {k: d.x.reshape(len(d), -1).astype(np.float64) for k, d in self.downstream.items()}
+        else:
+            features = {k: evaluate(model, d, device)["features"] for k, d in self.downstream.items()}
+        return probe_scores(features, self.downstream, self.seed)
 
     @property
     def on_epoch(self) -> Callable[[int, Any], dict] | None:
         """The bottleneck's exact information at epoch 0, every ``info_every`` epochs and the last."""
         config = self.experiment.train
-        if config.model != "bottleneck" or self.exact is None:
+        if config.model != "bottleneck" or self.exact is None or self.experiment.target != "A":
             return None
+        last = len(config.batches_per_epoch(len(self.train_ds)))
 
         def information(epoch: int, model: Any) -> dict:
-            due = epoch % self.experiment.info_every == 0 or epoch == config.epochs
+            due = epoch % self.experiment.info_every == 0 or epoch == last
             return bottleneck_information(self.world, self.experiment.transform, self.full, model) if due else {}
 
         return information
 
     def finish(self, history: list[dict]) -> dict:
         from synthetic.probe import entropy_bits
-        from synthetic.training import weighted_cross_entropy_bits
+        from synthetic.training import evaluate, weighted_cross_entropy_bits
 
-        full, test_ds, exact, random_init = self.full, self.test_ds, self.exact, self.random_init
-        trained, test_eval, full_eval = self.probe_metrics(self.model)
-        run = {
+        from .downstream import exact_limits
+
+        full, test_ds, exact = self.full, self.test_ds, self.exact
+        device = self.experiment.train.device
+        test_eval, full_eval = evaluate(self.model, test_ds, device), evaluate(self.model, full, device)
+        trained = self.probe_metrics(self.model)
+        run: dict[str, Any] = {
             "seed": self.seed,
-            "held_out": self.held_out,
+            "held_out": self.split.describe(),
+            "steps": sum(self.experiment.train.batches_per_epoch(len(self.train_ds))),
+            "train_rows": len(self.train_ds),
             "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
+            "pretext_ce_bits": weighted_cross_entropy_bits(test_eval["action_probs"], test_ds.a, test_ds.weights),
             "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
             "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
             **trained,
-            "probe_acc_random_init": random_init["probe_acc"],
-            "usable_bits_C_random_init": random_init["usable_bits_C"],
+            **{f"{k}_random_init": v for k, v in self.random_init.items()},
+            **{f"{k}_pixels": v for k, v in self.pixels.items()},
+            "probe_gain": trained["probe_acc"] - self.random_init["probe_acc"],
+            "test_images": len(self.downstream["test"]),
         }
         run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]
-        if exact is not None:
-            refs = {
-                k: float(exact[k])
-                for k in ("H_A", "I_A_X", "bayes_acc_A_given_X", "H_C", "I_C_X", "bayes_acc_C_given_X")
-            }
+        chance = 1.0 / max(1, full.n_actions)
+        learnable = exact is None or float(exact["bayes_acc_A_given_X"]) > chance + 0.05
+        best = max([h.get("train_pretext_acc", 0.0) for h in history] + [run["pretext_acc"]])
+        run["dead"] = bool(learnable and self.experiment.target == "A" and best <= chance + CHANCE_MARGIN)
+        limits = exact_limits(self.downstream["full"])
+        run.update(limits)
+        checks = {
+            "H(C) - CE_probe <= I(C;X), unaugmented": check_bound(
+                "usable information", run["probe_usable_bits"], limits["I_C_X0"]
+            ),
+            "probe_acc <= bayes_acc_C_given_X, unaugmented": check_bound(
+                "probe accuracy", run["probe_acc_full"], limits["bayes_acc_C_given_X0"]
+            ),
+            "random-init H(C) - CE_probe <= I(C;X)": check_bound(
+                "usable information (random init)", self.random_init["probe_usable_bits"], limits["I_C_X0"]
+            ),
+        }
+        if exact is not None and self.experiment.target == "A":
+            refs = {k: float(exact[k]) for k in ("H_A", "I_A_X", "bayes_acc_A_given_X", "I_C_X")}
             run.update(refs)
-            run["checks"] = {
-                "pretext_acc <= bayes_acc_A_given_X": check_bound(
-                    "pretext accuracy", run["pretext_acc_full"], refs["bayes_acc_A_given_X"]
-                ),
-                "H(A) - CE_A <= I(A;X)": check_bound("Barber-Agakov bound", run["ce_bound_bits"], refs["I_A_X"]),
-                "H(C) - CE_probe <= I(C;X)": check_bound("usable information", run["usable_bits_C"], refs["I_C_X"]),
-                "probe_acc <= bayes_acc_C_given_X": check_bound(
-                    "probe accuracy", run["probe_acc_full"], refs["bayes_acc_C_given_X"]
-                ),
-                "random-init H(C) - CE_probe <= I(C;X)": check_bound(
-                    "usable information (random init)", random_init["usable_bits_C"], refs["I_C_X"]
-                ),
-            }
+            checks["pretext_acc <= bayes_acc_A_given_X"] = check_bound(
+                "pretext accuracy", run["pretext_acc_full"], refs["bayes_acc_A_given_X"]
+            )
+            checks["H(A) - CE_A <= I(A;X)"] = check_bound("Barber-Agakov bound", run["ce_bound_bits"], refs["I_A_X"])
+        run["checks"] = checks
         if self.on_epoch is not None:
             run.update({k: v for k, v in history[-1].items() if k.startswith(("I_", "H_", "t1_"))})
             run["information_plane"] = [
@@ -122,17 +144,19 @@ class _SeedRun:
         return run
 
 
-def _exact(world: Any, transform: str) -> dict | None:
+def _exact(world: Any, experiment: Experiment) -> dict | None:
     from synthetic.errors import ExactAnalysisUnavailable
 
+    if experiment.target != "A":
+        return None
     try:
-        return world.analyze(transform)
+        return world.analyze(experiment.transform)
     except ExactAnalysisUnavailable:
         return None
 
 
 def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] | None = None) -> dict:
-    """One seed: random-init probe, pretext training, probe, exact checks. Returns flat metrics.
+    """One seed: baselines, training, downstream probe, exact checks. Returns flat metrics.
 
     For the bottleneck, the exact information of the code is computed at epoch 0, every
     ``experiment.info_every`` epochs and after the last one (each costs a forward pass over
@@ -142,10 +166,11 @@ def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] |
 
     t0 = time.perf_counter()
     world = experiment.make_world()
-    state = _SeedRun(experiment, seed, world, _exact(world, experiment.transform))
+    state = _SeedRun(experiment, seed, world, _exact(world, experiment))
     history = train(state.model, state.train_ds, experiment.train, seed, on_epoch=state.on_epoch, progress=progress)
     run = state.finish(history)
     run["seconds"] = time.perf_counter() - t0
+    run["provenance"] = provenance(experiment.train.device)
     return run
 
 
@@ -160,7 +185,7 @@ def run_ensemble(
 
     t0 = time.perf_counter()
     world = experiment.make_world()
-    exact = _exact(world, experiment.transform)
+    exact = _exact(world, experiment)
     states = [_SeedRun(experiment, seed, world, exact) for seed in seeds]
     if len({len(s.train_ds) for s in states}) > 1:
         return [run_one(experiment, seed, progress) for seed in seeds]
@@ -178,10 +203,11 @@ def run_ensemble(
     for run in runs:
         run["seconds"] = (time.perf_counter() - t0) / len(runs)
         run["ensemble"] = len(runs)
+        run["provenance"] = provenance(experiment.train.device)
     return runs
 
 
-SUMMARY_SKIP = {"seed", "checks", "history", "information_plane"}
+SUMMARY_SKIP = {"seed", "checks", "history", "information_plane", "held_out", "provenance"}
 
 
 def summarise(runs: Sequence[dict]) -> dict:

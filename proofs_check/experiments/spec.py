@@ -29,7 +29,7 @@ from ..errors import ExperimentError
 
 __all__ = ["CACHE_VERSION", "Experiment", "world_fingerprint"]
 
-CACHE_VERSION = 2  # bump when a change to training or evaluation makes cached runs stale
+CACHE_VERSION = 3  # bump when a change to training or evaluation makes cached runs stale
 
 
 def world_fingerprint(world: World) -> str:
@@ -42,7 +42,9 @@ def world_fingerprint(world: World) -> str:
 @dataclass(frozen=True)
 class Experiment:
     """A world preset (with a base augmentation and overrides), a transformation, a training
-    configuration and how often the bottleneck's exact information is computed."""
+    configuration, how often the bottleneck's exact information is computed, and the
+    ``target`` the network is trained on: "A" (the pretext task) or "C" (the supervised
+    ceiling: the same encoder trained on the class of the downstream training images)."""
 
     world: str
     transform: str
@@ -50,8 +52,11 @@ class Experiment:
     base_aug: str = "none"
     world_overrides: Mapping[str, Any] = field(default_factory=dict)
     info_every: int = 1
+    target: str = "A"
 
     def __post_init__(self) -> None:
+        if self.target not in ("A", "C"):
+            raise ExperimentError(f"target must be 'A' (pretext) or 'C' (supervised ceiling), got {self.target!r}")
         if isinstance(self.info_every, bool) or not isinstance(self.info_every, int) or self.info_every < 1:
             raise ExperimentError(f"info_every must be a positive int, got {self.info_every!r}")
         if not isinstance(self.train, TrainConfig):
@@ -84,6 +89,8 @@ class Experiment:
         }
         if self.info_every != 1:
             out["info_every"] = self.info_every
+        if self.target != "A":
+            out["target"] = self.target
         return out
 
     def key(self) -> str:
@@ -92,4 +99,6 @@ class Experiment:
 
     def label(self) -> str:
         """``world/transform/model/mode`` for progress bars and logs."""
+        if self.target == "C":
+            return f"{self.world}/supervised/{self.train.model}"
         return f"{self.world}/{self.transform}/{self.train.model}/{self.train.mode}"

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExperimentError
-from .budget import training_rows
 from .cache import RunCache, atomic_write_text
 from .executors import Failure, InProcess
 from .run import run_ensemble, run_one, summarise
@@ -225,7 +224,7 @@ def run_sweep(
     _check_existing(out, spec_text, resume)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "spec.toml", spec_text)
-    tasks = spec.tasks(rows_of=training_rows)
+    tasks = spec.tasks()
     table = out / "results.csv"
     runs_so_far: dict[int, dict] = {}
     last_write = [time.monotonic()]

@@ -4,8 +4,8 @@ Lists in ``[grid]`` are axes; ``[train]`` holds fixed settings, named like the o
 ``essl-testbed train`` (``batch-size`` or ``batch_size``); ``[overrides]`` holds world
 overrides for every world. Axes and settings are: ``world``, ``transform``, ``base_aug``,
 ``seed``, every :class:`~synthetic.config.TrainConfig` field (``model``, ``mode``, ``lam``,
-``epochs``, ``lr``, ...), and ``steps``: a budget in optimiser steps that sets ``epochs``
-from the size of each training split (so conditions with more actions get no more updates).
+``epochs``, ``lr``, ...); a budget is ``steps`` (optimiser steps, the same for every
+condition whatever its data size) or ``epochs``.
 
 >>> spec = SweepSpec.from_toml('''
 ... [grid]
@@ -36,7 +36,6 @@ from synthetic.config import TrainConfig
 from synthetic.worlds import presets
 
 from ..errors import ExperimentError
-from .budget import Budget
 from .spec import Experiment
 
 if sys.version_info >= (3, 11):
@@ -47,7 +46,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["SweepSpec"]
 
 TRAIN_FIELDS = tuple(f.name for f in fields(TrainConfig))
-KEYS = ("world", "transform", "base_aug", "seed", "steps", *TRAIN_FIELDS)
+KEYS = ("world", "transform", "base_aug", "seed", *TRAIN_FIELDS)
 REQUIRED = ("world", "transform")
 
 
@@ -127,13 +126,12 @@ class SweepSpec:
             for values in itertools.product(*(values for _, values in self.grid))
         ]
 
-    def tasks(self, rows_of: Any = None) -> list[tuple[Experiment, int]]:
-        """(experiment, seed) for every grid point; ``rows_of(experiment)`` sizes a ``steps`` budget."""
+    def tasks(self) -> list[tuple[Experiment, int]]:
+        """(experiment, seed) for every grid point."""
         out = []
         for settings in self.configurations():
             settings = dict(settings)
             seed = settings.pop("seed", 0)
-            steps = settings.pop("steps", None)
             world, transform = settings.pop("world"), settings.pop("transform")
             base_aug = settings.pop("base_aug", "none")
             try:
@@ -143,16 +141,6 @@ class SweepSpec:
                 experiment = Experiment(
                     world, transform, config, base_aug=base_aug, world_overrides=dict(self.overrides)
                 )
-                if steps is not None:
-                    n_rows = rows_of(experiment) if rows_of is not None else None
-                    epochs = Budget(steps=int(steps), batch_size=config.batch_size).epochs(n_rows or 1)
-                    experiment = Experiment(
-                        world,
-                        transform,
-                        TrainConfig(**{**settings, "epochs": epochs}),
-                        base_aug=base_aug,
-                        world_overrides=dict(self.overrides),
-                    )
             except (TypeError, ValueError) as err:
                 raise ExperimentError(
                     f"configuration {settings | {'world': world, 'transform': transform}}: {err}"

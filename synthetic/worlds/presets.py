@@ -188,7 +188,7 @@ def natural(
 
 @preset("shortcut", "natural plus a lit corner pixel drawn before A that reveals A for any class", fixes=("cue",))
 def shortcut(
-    n_positions: int = 5, n_colours: int = 2, base: str = "none", name: str = "shortcut", **natural_overrides: object
+    n_positions: int = 5, n_colours: int = 4, base: str = "none", name: str = "shortcut", **natural_overrides: object
 ) -> GlyphWorld:
     """``natural`` with a white top-left pixel drawn before A: it moves with A and reveals it
     for any class. Smaller defaults keep the base-augmented variants (``base="simclr-like"``)
@@ -201,7 +201,7 @@ def shortcut(
 @preset("occluded", "natural with half of each glyph hidden: the class becomes ambiguous", fixes=("occluders",))
 def occluded(
     n_positions: int = 5,
-    n_colours: int = 2,
+    n_colours: int = 6,
     strokes: Sequence[int] = (0,),
     name: str = "occluded",
     **natural_overrides: object,
