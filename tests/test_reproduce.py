@@ -25,7 +25,9 @@ def test_exact_claims_write_a_report(tmp_path):
     assert "# Engine and construction checks" in report and "# Tests of the theory" not in report
     assert "**Theorem check: holds.**" in report and "**Construction check: holds.**" in report
     results = json.loads((tmp_path / "results.json").read_text())
-    assert results["claims"]["explaining_away"]["numbers"]["six-nine/rot2"] == pytest.approx(0.918295834, abs=1e-9)  # H(1/3)
+    assert results["claims"]["explaining_away"]["numbers"]["six-nine/rot2"] == pytest.approx(
+        0.918295834, abs=1e-9
+    )  # H(1/3)
     assert results["claims"]["proofs"]["kind"] == "theorem"
     assert set(results["provenance"]) >= {"commit", "torch", "numpy", "matplotlib", "threads", "device"}
 
@@ -78,7 +80,10 @@ class CannedRunner:
                 "probe_acc_random_init": 0.5,
                 "probe_gain": value - 0.5,
                 "t1_residual": 0.0,
-                "information_plane": [{"epoch": 0, "I_A_Z": 0.0, "I_C_Z": 0.5}, {"epoch": 1, "I_A_Z": 1.0, "I_C_Z": value}],
+                "information_plane": [
+                    {"epoch": 0, "I_A_Z": 0.0, "I_C_Z": 0.5},
+                    {"epoch": 1, "I_A_Z": 1.0, "I_C_Z": value},
+                ],
             }
             runs.append(run)
         summary = {k: {"mean": 0.5 + effect, "std": self.spread, "n": len(SEEDS)} for k in runs[0] if k != "seed"}
