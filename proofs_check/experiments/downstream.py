@@ -28,12 +28,20 @@ from synthetic.worlds.splits import StyleSplit
 
 from .spec import Experiment
 
-__all__ = ["FEW_SHOT", "PROBE_C_GRID", "downstream_sets", "exact_limits", "probe_scores", "relabel_by_class"]
+__all__ = [
+    "FEW_SHOT",
+    "PROBE_C_GRID",
+    "downstream_sets",
+    "exact_limits",
+    "pixel_scores",
+    "probe_scores",
+    "relabel_by_class",
+]
 
 PROBE_C_GRID: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
 """Inverse regularisation strengths tried on the validation part."""
 FEW_SHOT: tuple[int, ...] = (1, 5, 10)
-FEW_SHOT_DRAWS = 5
+FEW_SHOT_DRAWS = 3
 
 
 def downstream_sets(experiment: Experiment, seed: int) -> tuple[StyleSplit, dict[str, WorldDataset]]:
@@ -46,6 +54,25 @@ def downstream_sets(experiment: Experiment, seed: int) -> tuple[StyleSplit, dict
     full = full.subset(full.a == 0)
     split = StyleSplit.draw(full, seed)
     return split, {**split.apply(full), "full": full}
+
+
+_PIXELS: dict[tuple[str, int], dict[str, float]] = {}
+
+
+def pixel_scores(parts: dict[str, WorldDataset], seed: int) -> dict[str, float]:
+    """:func:`probe_scores` on raw pixels; computed once per process for equal images and seed
+    (every task of a world shares them)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("train", "validation", "test", "full"):
+        digest.update(np.ascontiguousarray(parts[name].x).tobytes())
+        digest.update(np.ascontiguousarray(parts[name].c).tobytes())
+    key = (digest.hexdigest(), seed)
+    if key not in _PIXELS:
+        features = {k: d.x.reshape(len(d), -1).astype(np.float64) for k, d in parts.items()}
+        _PIXELS[key] = probe_scores(features, parts, seed)
+    return dict(_PIXELS[key])
 
 
 def relabel_by_class(dataset: WorldDataset) -> WorldDataset:

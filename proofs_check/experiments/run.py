@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .checks import bottleneck_information, check_bound
+from .downstream import pixel_scores, probe_scores
 from .provenance import provenance
 from .spec import Experiment
 
@@ -55,19 +56,14 @@ class _SeedRun:
         self.train_ds, self.test_ds = parts["train"], parts["test"]
         self.model = build_model(experiment.train, self.full, seed)
         self.random_init = self.probe_metrics(self.model)
-        self.pixels = self.probe_metrics(None)
+        self.pixels = pixel_scores(self.downstream, seed)
 
     def probe_metrics(self, model: Any) -> dict:
-        """The downstream probe on the model's features (on raw pixels when ``model`` is None)."""
+        """The downstream probe on the model's features."""
         from synthetic.training import evaluate
 
-        from .downstream import probe_scores
-
         device = self.experiment.train.device
-        if model is None:
-            features = {k: d.x.reshape(len(d), -1).astype(np.float64) for k, d in self.downstream.items()}
-        else:
-            features = {k: evaluate(model, d, device)["features"] for k, d in self.downstream.items()}
+        features = {k: evaluate(model, d, device)["features"] for k, d in self.downstream.items()}
         return probe_scores(features, self.downstream, self.seed)
 
     @property
