@@ -12,7 +12,9 @@ import pytest
 from proofs_check.errors import UnknownClaim
 from proofs_check.experiments import Budget
 from proofs_check.report import CLAIMS, ClaimContext, Verdict, reproduce
-from proofs_check.report.reproduce import PRIMARY_FAMILY, decide_primaries
+from proofs_check.report.reproduce import decide_primaries, primary_family
+
+PRIMARY_FAMILY = primary_family()
 
 SEEDS = tuple(range(10))
 
@@ -134,15 +136,26 @@ def test_the_family_holds_one_equivalence_claim_and_adjusts_over_all():
 
 def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     budget = Budget(steps=4, seeds=(0, 1))
-    first = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None)
+    first = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None, sensitivity=True)
     assert first[0].verdict in {Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE}
-    assert len(list((tmp_path / "cache").rglob("seed*.json"))) == 4  # hflip and the supervised ceiling
+    # hflip and the supervised ceiling, then hflip alone under each of the four sensitivity settings
+    assert len(list((tmp_path / "cache").rglob("seed*.json"))) == 4 + 4 * 2
+    assert list(first[0].sensitivity) == [
+        "lr 0.0003, 4 steps",
+        "lr 0.003, 4 steps",
+        "lr 0.001, 2 steps",
+        "lr 0.001, 8 steps",
+    ]
     report = (tmp_path / "report.md").read_text()
     assert report.index("**Declared before the run:**") < report.index("**Verdict:")
+    assert "Sensitivity (each setting varied alone):" in report
+    results = json.loads((tmp_path / "results.json").read_text())["claims"]["hidden_task"]
+    assert results["primary"]["per_seed"] == {"0": first[0].result.differences[0], "1": first[0].result.differences[1]}
 
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was retrained")
 
     monkeypatch.setattr("proofs_check.experiments.sweep.run_one", no_training)
-    again = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None)
+    again = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None, sensitivity=True)
     assert again[0].finding == first[0].finding and again[0].result == first[0].result
+    assert again[0].sensitivity == first[0].sensitivity

@@ -62,13 +62,20 @@ class Runner:
     """Runs (or reloads) training experiments under one budget and cache."""
 
     def __init__(
-        self, budget: Budget, cache: Path, device: str = "cpu", log: Callable[[str], None] = print, executor: Any = None
+        self,
+        budget: Budget,
+        cache: Path,
+        device: str = "cpu",
+        log: Callable[[str], None] = print,
+        executor: Any = None,
+        ceilings: bool = True,
     ):
         self.budget, self.cache, self.device, self.log, self.executor = budget, cache, device, log, executor
+        self.ceilings = ceilings
 
-    def under(self, budget: Budget) -> Runner:
+    def under(self, budget: Budget, ceilings: bool = True) -> Runner:
         """The same runner with another budget (same cache, device and executor)."""
-        return Runner(budget, self.cache, self.device, self.log, self.executor)
+        return Runner(budget, self.cache, self.device, self.log, self.executor, ceilings)
 
     def experiment(
         self,
@@ -110,13 +117,15 @@ class Runner:
         return result
 
     def __call__(self, world: str, transform: str, **request: Any) -> dict:
-        """``{"runs", "summary"}`` of the request's seeds; every run carries the supervised
-        ceiling of its encoder (``probe_acc_supervised``) and ``normalised_gain`` =
-        (probe - random init) / (supervised - random init)."""
+        """``{"runs", "summary"}`` of the request's seeds; with ``ceilings`` every run carries
+        the supervised ceiling of its encoder (``probe_acc_supervised``) and
+        ``normalised_gain`` = (probe - random init) / (supervised - random init)."""
         from .run import summarise
 
         experiment = self.experiment(world, transform, **request)
         result = self._seeds(experiment)
+        if not self.ceilings:
+            return {**result, "experiment": experiment.key()}
         ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug")}
         # The ceiling trains on the downstream images, the same for every transformation: one
         # fixed transformation names it, so every task of a world shares one cached ceiling.

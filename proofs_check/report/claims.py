@@ -68,10 +68,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class ClaimContext:
-    """What a claim may use: the budgeted training runner and the folder for its figures."""
+    """What a claim may use: the budgeted training runner and the folder for its figures.
+    With ``primary_only`` (the sensitivity settings) a claim may skip the conditions that only
+    its secondary contrasts use."""
 
     run: Runner
     out: Path
+    primary_only: bool = False
 
 
 @dataclass(frozen=True)

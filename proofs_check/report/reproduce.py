@@ -4,7 +4,7 @@
 then the tests of the theory and the engine and construction checks), ``report/results.json``
 and figures. Each trained claim declares its primary contrast in code; its verdict comes
 from the paired per-seed differences of that contrast, Holm-adjusted over the fixed list
-:data:`PRIMARY_FAMILY` (:mod:`proofs_check.report.statistics`). With ``sensitivity`` every
+:func:`primary_family` (:mod:`proofs_check.report.statistics`). With ``sensitivity`` every
 trained claim is measured again under each setting of :meth:`Budget.sensitivity` (learning
 rate and steps, each varied alone) and the report counts the verdicts.
 
@@ -28,11 +28,14 @@ from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
 from .statistics import PairedResult, decide, holm, paired_contrast
 from .writer import write_report
 
-__all__ = ["PRIMARY_FAMILY", "decide_primaries", "reproduce", "select"]
+__all__ = ["decide_primaries", "primary_family", "reproduce", "select"]
 
-PRIMARY_FAMILY: tuple[str, ...] = tuple(key for key, spec in CLAIMS.items() if spec.trained)
-"""The primary contrasts Holm adjusts over: one per trained claim, fixed in code. A claim left
-out of a run counts with p = 1, so a verdict does not depend on which claims were selected."""
+
+def primary_family() -> tuple[str, ...]:
+    """The primary contrasts Holm adjusts over: one per registered trained claim, fixed in code.
+    A claim left out of a run counts with p = 1, so a verdict does not depend on which claims
+    were selected."""
+    return tuple(key for key, spec in CLAIMS.items() if spec.trained)
 
 
 def select(only: Sequence[str] | None) -> list[str]:
@@ -46,16 +49,17 @@ def select(only: Sequence[str] | None) -> list[str]:
 def decide_primaries(primaries: Mapping[str, Mapping[int, float]]) -> dict[str, tuple[PairedResult, float, Verdict]]:
     """(result, Holm-adjusted p, verdict) of each trained claim's per-seed primary differences."""
     results = {key: paired_contrast(CLAIMS[key].contrast, diffs) for key, diffs in primaries.items()}  # type: ignore[arg-type]
-    adjusted = holm([results[k].p if k in results else 1.0 for k in PRIMARY_FAMILY])
-    p_adj = dict(zip(PRIMARY_FAMILY, adjusted))
+    family = primary_family()
+    adjusted = holm([results[k].p if k in results else 1.0 for k in family])
+    p_adj = dict(zip(family, adjusted))
     return {k: (r, p_adj[k], decide(CLAIMS[k].contrast, r, p_adj[k])) for k, r in results.items()}  # type: ignore[arg-type]
 
 
 class _Recording(Runner):
     """A runner that remembers the runs it returned (to count dead runs per claim)."""
 
-    def __init__(self, base: Runner, budget: Budget):
-        super().__init__(budget, base.cache, base.device, base.log, base.executor)
+    def __init__(self, base: Runner, budget: Budget, ceilings: bool = True):
+        super().__init__(budget, base.cache, base.device, base.log, base.executor, ceilings)
         self.runs: list[dict] = []
 
     def __call__(self, world: str, transform: str, **request: Any) -> dict:
@@ -64,9 +68,13 @@ class _Recording(Runner):
         return result
 
 
-def _measure(key: str, runner: Runner, budget: Budget, out: Path) -> tuple[Finding, tuple[int, int]]:
-    recording = _Recording(runner, budget)
-    finding = CLAIMS[key].evaluate(ClaimContext(recording, out))
+def _measure(
+    key: str, runner: Runner, budget: Budget, out: Path, primary_only: bool = False
+) -> tuple[Finding, tuple[int, int]]:
+    """The claim's finding and its (dead, all) runs. ``primary_only``: the sensitivity settings,
+    which need neither the supervised ceilings nor the secondary contrasts' conditions."""
+    recording = _Recording(runner, budget, ceilings=not primary_only)
+    finding = CLAIMS[key].evaluate(ClaimContext(recording, out, primary_only))
     return finding, (sum(bool(r.get("dead")) for r in recording.runs), len(recording.runs))
 
 
@@ -111,7 +119,7 @@ def reproduce(
             log(f"sensitivity: {setting.describe()}, seeds {', '.join(map(str, setting.seeds))}")
             folder = out / "sensitivity" / setting.describe().replace(", ", "_").replace(" ", "")
             folder.mkdir(parents=True, exist_ok=True)
-            again = {k: _measure(k, runner, setting, folder) for k in trained}
+            again = {k: _measure(k, runner, setting, folder, primary_only=True) for k in trained}
             for key, (result, p_adj, verdict) in decide_primaries(
                 {k: f.primary for k, (f, _) in again.items()}
             ).items():

@@ -45,6 +45,11 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
     return "\n".join(lines)
 
 
+def _p(value: float) -> str:
+    """A bootstrap p-value: resolution 1/RESAMPLES, so 0 means below it."""
+    return f"< {1 / RESAMPLES:g}" if value == 0 else f"{value:.3g}"
+
+
 def _sensitivity(c: Claim) -> str:
     if not c.sensitivity:
         return "not run"
@@ -63,7 +68,7 @@ def _summary(claims: Sequence[Claim]) -> list[str]:
                 c.spec.contrast.name,
                 c.spec.contrast.prediction(),
                 c.result.describe(),
-                f"{c.p_adjusted:.3g}",
+                _p(c.p_adjusted),
                 f"**{c.verdict}**",
                 _sensitivity(c),
                 f"{c.dead_runs[0]}/{c.dead_runs[1]}",
@@ -93,7 +98,7 @@ def _trained_section(c: Claim) -> list[str]:
         f"**Declared before the run:** primary contrast *{contrast.name}*, predicted {contrast.prediction()}. "
         f"{contrast.reason}",
         "",
-        f"**Verdict: {c.verdict}.** Paired difference {c.result.describe()}, Holm-adjusted p = {c.p_adjusted:.3g}; "
+        f"**Verdict: {c.verdict}.** Paired difference {c.result.describe()}, Holm-adjusted p = {_p(c.p_adjusted)}; "
         "per seed: " + ", ".join(f"{s}: {d:+.3f}" for s, d in c.result.differences.items()) + f". {f.text}",
         "",
     ]
@@ -110,7 +115,7 @@ def _trained_section(c: Claim) -> list[str]:
         ]
     if c.sensitivity:
         rows = [
-            (name, s["verdict"], s["difference"], f"{s['p_adjusted']:.3g}", f"{s['dead_runs']}/{s['runs']}")
+            (name, s["verdict"], s["difference"], _p(s["p_adjusted"]), f"{s['dead_runs']}/{s['runs']}")
             for name, s in c.sensitivity.items()
         ]
         lines += [
