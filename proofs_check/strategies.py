@@ -96,13 +96,14 @@ ESSL_NAMES = ("C", "S", "Abar", "A", "X", "Z")
 @st.composite
 def essl_models(
     draw,
-    n_classes: int | st.SearchStrategy = st.integers(1, 3),
+    n_classes: int | st.SearchStrategy = st.integers(2, 3),
     n_styles: int | st.SearchStrategy = st.integers(1, 2),
     n_poses: int | st.SearchStrategy = st.integers(1, 2),
     n_actions: int | st.SearchStrategy = st.integers(2, 4),
     n_inputs: int | st.SearchStrategy = st.integers(2, 6),
     n_codes: int | st.SearchStrategy = st.integers(1, 3),
     exact: bool = False,
+    collide: bool = False,
 ) -> Joint:
     """A full causal model of E-SSL as a joint over ``("C", "S", "Abar", "A", "X", "Z")``.
 
@@ -110,14 +111,28 @@ def essl_models(
     construction; the raw input Xbar is a random deterministic function of (C, S, Abar);
     X is a random deterministic function of (Xbar, A) into ``n_inputs`` values, so
     different scenes may render alike (the source of explaining away); Z comes from a
-    random stochastic encoder q(z|x).
+    random stochastic encoder q(z|x). At least two classes by default.
+
+    ``collide=True`` makes two scenes of different classes, both of positive probability,
+    render alike under two different actions (a six turned into a nine), so that the
+    explaining-away term I(A;C|X) is positive unless other collisions cancel it.
     """
     pick = lambda v: draw(v) if isinstance(v, st.SearchStrategy) else v  # noqa: E731
     nc, ns, nb, na, nx, nz = (pick(v) for v in (n_classes, n_styles, n_poses, n_actions, n_inputs, n_codes))
-    scene = normalise(draw(weight_tables((nc, ns, nb))), exact=True)
-    n_raw = draw(st.integers(1, nc * ns * nb))
+    if collide and nc < 2:
+        raise ProofsCheckError("collide needs at least two classes")
+    weights = draw(weight_tables((nc, ns, nb)))
+    n_raw = draw(st.integers(2 if collide else 1, max(2, nc * ns * nb) if collide else nc * ns * nb))
     raw = draw(functions(nc * ns * nb, n_raw)).reshape(nc, ns, nb)
     render = draw(functions(n_raw * na, nx)).reshape(n_raw, na)
+    if collide:
+        (c1, c2), (a1, a2) = draw(_two_distinct(nc)), draw(_two_distinct(na))
+        weights[c1, 0, 0] = max(weights[c1, 0, 0], 1)
+        weights[c2, 0, 0] = max(weights[c2, 0, 0], 1)
+        if raw[c2, 0, 0] == raw[c1, 0, 0]:
+            raw[c2, 0, 0] = (raw[c1, 0, 0] + 1) % n_raw
+        render[raw[c2, 0, 0], a2] = render[raw[c1, 0, 0], a1]
+    scene = normalise(weights, exact=True)
     q = draw(encoders(nx, nz, exact=True))
     p = np.full((nc, ns, nb, na, nx, nz), Fraction(0), dtype=object)
     for (c, s, b), p_scene in np.ndenumerate(scene):
@@ -125,3 +140,44 @@ def essl_models(
             x = render[raw[c, s, b], a]
             p[c, s, b, a, x, :] += p_scene * Fraction(1, na) * q[x]
     return Joint(p if exact else p.astype(np.float64), names=ESSL_NAMES)
+
+
+def _two_distinct(n: int) -> st.SearchStrategy[tuple[int, int]]:
+    return st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda t: t[0] != t[1])
+
+
+@st.composite
+def shortcut_models(
+    draw,
+    n_classes: int | st.SearchStrategy = st.integers(2, 3),
+    n_styles: int | st.SearchStrategy = st.integers(1, 2),
+    n_actions: int | st.SearchStrategy = st.integers(2, 4),
+    exact: bool = False,
+) -> Joint:
+    """An E-SSL model whose input carries a cheap statistic G = g(X) that reveals A for any
+    class (a lit corner that moves with the rotation), as a joint over
+    ``("C", "S", "Abar", "A", "X", "Z", "G")``.
+
+    X pairs a random rendering of the scene with A itself, so G (the second part) is a
+    function of X with I(A;G) = H(A) and I(A;C|G) = 0: no class information is needed.
+    """
+    from theory import PushforwardJoint
+
+    pick = lambda v: draw(v) if isinstance(v, st.SearchStrategy) else v  # noqa: E731
+    nc, ns, na = pick(n_classes), pick(n_styles), pick(n_actions)
+    n_scene = draw(st.integers(1, 3))
+    base = draw(
+        essl_models(n_classes=nc, n_styles=ns, n_poses=1, n_actions=na, n_inputs=n_scene, n_codes=1, exact=True)
+    )
+    # Re-render: X = scene_x * na + a keeps what the scene showed and adds A.
+    table = base.probabilities.sum(axis=(4, 5))  # (C, S, Abar, A)
+    scene_x = np.argmax(base.probabilities.sum(axis=5) > 0, axis=4)  # the X each (C, S, Abar, A) rendered to
+    nx = n_scene * na
+    q = draw(encoders(nx, st.integers(1, 3), exact=True))
+    p = np.full(table.shape + (nx, q.shape[1]), Fraction(0), dtype=object)
+    for (c, s, b, a), weight in np.ndenumerate(table):
+        x = int(scene_x[c, s, b, a]) * na + a
+        p[c, s, b, a, x, :] += weight * q[x]
+    joint = Joint(p if exact else p.astype(np.float64), names=ESSL_NAMES)
+    g = np.broadcast_to(np.arange(nx)[None, None, None, None, :, None] % na, joint.shape).copy()
+    return PushforwardJoint(joint, {"G": g})

@@ -13,8 +13,8 @@ from dit.multivariate import entropy as dit_entropy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofs_check.strategies import joints
-from theory import Joint, co_information, entropy, kl_divergence, mutual_information
+from proofs_check.strategies import essl_models, joints
+from theory import Joint, co_information, entropy, explaining_away, kl_divergence, mutual_information
 
 NAMES = ("V", "W", "X", "Y", "Z")
 
@@ -82,3 +82,10 @@ def test_bases_match_dit(base):
     for x, y, g in itertools.permutations(["X", "Y", "Z"]):
         expected = coinformation(d, [[x], [y]], [g]) * factor
         assert mutual_information(J, x, y, given=g, base=base) == pytest.approx(expected, abs=1e-10)
+
+
+@given(essl_models(collide=True))
+def test_explaining_away_matches_dit_on_drawn_causal_models(J):
+    d = as_dit(J)
+    for z in ("X", "Z"):
+        assert explaining_away(J, a="A", c="C", x=z) == pytest.approx(coinformation(d, [["A"], ["C"]], [z]), abs=1e-10)

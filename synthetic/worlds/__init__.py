@@ -12,6 +12,7 @@ module                                holds
 ``synthetic.worlds.presets``          named worlds: ``names()``, ``descriptions()``, ``get(name, **kw)``
 ``synthetic.worlds.analysis``         ``analyze`` (exact measures), ``format_analysis``, ``analysis_json``
 ``synthetic.worlds.datasets``         :class:`WorldDataset` (enumerated grid, samples, splits)
+``synthetic.worlds.splits``           :class:`StyleSplit`: held-out styles no transformation reveals
 ``synthetic.worlds.views``            cheap statistics g(X) as exact ids
 ``synthetic.worlds.pictures``         ``save_grid`` (PNG of raw and transformed images, latents labelled)
 ====================================  ==========================================================
@@ -31,10 +32,12 @@ from .digits import DigitsWorld
 from .glyph_world import KNOBS, ColourJitter, GlyphWorld, Style
 from .interface import ExactWorld, ImageSetWorld, World
 from .pictures import save_grid
+from .splits import SPLIT_KNOBS, StyleSplit
 
 __all__ = [
     "ANALYSIS_KEYS",
     "KNOBS",
+    "SPLIT_KNOBS",
     "ColourJitter",
     "DigitsWorld",
     "ExactWorld",
@@ -42,6 +45,7 @@ __all__ = [
     "GlyphWorld",
     "ImageSetWorld",
     "Style",
+    "StyleSplit",
     "WorldDataset",
     "World",
     "WorldError",
