@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pictures import decoded, panels
+
 from proofs_check.cli import main
 
 
@@ -35,7 +37,10 @@ def test_unknown_transform_is_a_clear_error(capsys):
 def test_show_writes_a_png(tmp_path, capsys):
     out = tmp_path / "grid.png"
     assert main(["show", "--world", "six-nine", "--transform", "rot4", "--out", str(out)]) == 0
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = decoded(out)
+    # one row per class (six, nine), one column per rotation; the figure's size follows at 110 dpi
+    assert image.shape[:2] == (round((1.3 * 2 + 1.0) * 110), round((1.15 * 4 + 1.9) * 110))
+    assert panels(image) == 2 * 4 and image[0, 0, :3].tolist() == [1.0, 1.0, 1.0]
 
 
 def test_check_runs_the_statements_on_a_world(capsys):

@@ -133,7 +133,14 @@ def test_cli_train_json(capsys):
         "I_A_C_given_Z",
         "H_C_given_Z",
     ):
-        assert set(out["summary"][metric]) == {"mean", "std", "n"}
+        assert set(out["summary"][metric]) == {"mean", "std", "n"} and out["summary"][metric]["n"] == 2
+        values = [r[metric] for r in out["runs"]]
+        assert out["summary"][metric]["mean"] == pytest.approx(np.mean(values))
+    # six-nine under rot4: a turned six is a nine, so X shows A only up to 180 degrees and hides C
+    exact = {"I_A_X": 1.0, "bayes_acc_A_given_X": 0.5, "I_C_X": 0.0, "I_C_X0": 1.0, "bayes_acc_C_given_X0": 1.0}
+    for metric, value in exact.items():
+        assert out["summary"][metric]["mean"] == pytest.approx(value, abs=1e-12), metric
+        assert out["summary"][metric]["std"] == 0.0, metric
 
 
 def test_cli_train_digits_has_no_exact_references(capsys):
