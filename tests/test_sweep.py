@@ -107,6 +107,8 @@ def test_a_sweep_writes_one_tidy_row_per_configuration_and_seed(in_process_table
 def test_the_local_pool_gives_the_same_table_as_in_process(in_process_table, tmp_path):
     sweep(tmp_path, LocalPool(workers=2))
     assert table(tmp_path / "results.csv") == in_process_table
+    row = in_process_table[0]
+    assert row["provenance_device"] == "cpu" and row["provenance_threads"] == "1" and row["provenance_commit"]
 
 
 def test_the_cli_sweep_and_its_resume(tmp_path, monkeypatch, capsys):

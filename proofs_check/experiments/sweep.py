@@ -70,7 +70,8 @@ def _scalar(value: Any) -> bool:
 
 def results_rows(tasks: list[tuple[Experiment, int]], runs: dict[int, dict]) -> list[dict]:
     """One flat row per finished task, in task order: key, world, transform, base
-    augmentation, every training setting, seed, then every scalar metric."""
+    augmentation, every training setting, seed, every scalar metric, then where the run was
+    computed (``provenance_commit``, ``provenance_torch``, ...)."""
     rows = []
     for i, (experiment, seed) in enumerate(tasks):
         if i not in runs:
@@ -84,6 +85,7 @@ def results_rows(tasks: list[tuple[Experiment, int]], runs: dict[int, dict]) -> 
             "seed": seed,
         }
         row.update({k: v for k, v in runs[i].items() if k not in row and _scalar(v)})
+        row.update({f"provenance_{k}": v for k, v in runs[i].get("provenance", {}).items()})
         rows.append(row)
     return rows
 

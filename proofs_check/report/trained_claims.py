@@ -222,8 +222,9 @@ def claim_base_augmentation(ctx: ClaimContext) -> Finding:
     bases = ("none", "simclr-like") if ctx.primary_only else ("none", "crop-flip", "simclr-like")
     results = {b: ctx.run("shortcut", "rot4", base_aug=b) for b in bases}
     probe = {b: per_seed(r, "probe_acc") for b, r in results.items()}
+    primary = minus(probe["simclr-like"], probe["none"])
     if ctx.primary_only:
-        return Finding(None, "", primary=minus(probe["simclr-like"], probe["none"]))
+        return Finding(None, "", primary=primary)
     pretext = {b: per_seed(r, "pretext_acc") for b, r in results.items()}
     figure = seeds_figure(
         ctx.out / "base_aug.png",
@@ -238,7 +239,7 @@ def claim_base_augmentation(ctx: ClaimContext) -> Finding:
         condition_table(results, "base augmentation"),
         figure,
         _numbers(results),
-        minus(probe["simclr-like"], probe["none"]),
+        primary,
         {
             "probe, crop-flip - none": minus(probe["crop-flip"], probe["none"]),
             "pretext acc, simclr-like - none": minus(pretext["simclr-like"], pretext["none"]),
@@ -267,13 +268,12 @@ def claim_equivariant_model(ctx: ClaimContext) -> Finding:
     from synthetic.worlds import presets
 
     results = {m: ctx.run("natural", "rot4", model=m) for m in ("cnn", "c4cnn")}
+    probe = {m: per_seed(r, "probe_acc") for m, r in results.items()}
+    primary = minus(probe["c4cnn"], probe["cnn"])
     if ctx.primary_only:
-        return Finding(
-            None, "", primary=minus(per_seed(results["c4cnn"], "probe_acc"), per_seed(results["cnn"], "probe_acc"))
-        )
+        return Finding(None, "", primary=primary)
     defaults = TrainConfig()
     pair = matched_pair(presets.get("natural").image_shape[0], defaults.feature_dim, cnn_width=defaults.width)
-    probe = {m: per_seed(r, "probe_acc") for m, r in results.items()}
     figure = seeds_figure(
         ctx.out / "equivariant_model.png",
         probe,
@@ -287,7 +287,7 @@ def claim_equivariant_model(ctx: ClaimContext) -> Finding:
         condition_table(results, "encoder"),
         figure,
         _numbers(results),
-        minus(probe["c4cnn"], probe["cnn"]),
+        primary,
         {
             "pretext acc, C4 CNN - CNN": minus(
                 per_seed(results["c4cnn"], "pretext_acc"), per_seed(results["cnn"], "pretext_acc")
@@ -317,8 +317,9 @@ def claim_fine_and_multivariate_trained(ctx: ClaimContext) -> Finding:
     tasks = ("rot2", "d4") if ctx.primary_only else ("rot2", "rot4", "d4", "vflip", "rot4*vflip")
     results = {t: ctx.run("natural", t) for t in tasks}
     probe = {t: per_seed(r, "probe_acc") for t, r in results.items()}
+    primary = minus(probe["d4"], probe["rot2"])
     if ctx.primary_only:
-        return Finding(None, "", primary=minus(probe["d4"], probe["rot2"]))
+        return Finding(None, "", primary=primary)
     figure = seeds_figure(
         ctx.out / "fine_multi.png", probe, "probe accuracy (held-out styles, unaugmented)", "natural: one line per seed"
     )
@@ -328,7 +329,7 @@ def claim_fine_and_multivariate_trained(ctx: ClaimContext) -> Finding:
         condition_table(results, "A"),
         figure,
         _numbers(results),
-        minus(probe["d4"], probe["rot2"]),
+        primary,
         {
             "rot4 - rot2": minus(probe["rot4"], probe["rot2"]),
             "d4 - rot4": minus(probe["d4"], probe["rot4"]),
