@@ -124,6 +124,28 @@ def test_each_trained_claims_rule_gives_each_verdict(key, expected, tmp_path, mo
     assert _canned_verdict(key, size, spread, tmp_path) is expected
 
 
+class SeedTrendRunner(CannedRunner):
+    """Every metric grows with the seed (0.01 per seed), the same in every condition: paired
+    differences cancel the trend exactly; unpaired ones do not."""
+
+    def __call__(self, world: str, transform: str, **request) -> dict:
+        result = super().__call__(world, transform, **request)
+        for run in result["runs"]:
+            for key in ("pretext_acc", "pretext_ce_bits", "probe_acc", "normalised_gain", "probe_gain"):
+                run[key] += 0.01 * run["seed"]
+            run["information_plane"][-1]["I_C_Z"] += 0.01 * run["seed"]
+        return result
+
+
+BETWEEN_CONDITIONS = [k for k in PRIMARY_FAMILY if k not in ("hidden_task", "information_plane")]  # within-run
+
+
+@pytest.mark.parametrize("key", BETWEEN_CONDITIONS)
+def test_primary_differences_are_paired_by_seed(key, tmp_path):
+    finding = CLAIMS[key].evaluate(ClaimContext(SeedTrendRunner(key, 0.1, 0.0), tmp_path))  # type: ignore[arg-type]
+    assert finding.primary == pytest.approx(dict.fromkeys(SEEDS, 0.1), abs=1e-12)
+
+
 def test_the_family_holds_one_equivalence_claim_and_adjusts_over_all():
     assert [k for k in PRIMARY_FAMILY if CLAIMS[k].contrast.direction == 0] == ["hidden_task"]
     weak = {"equivariant_model": {s: 0.01 + 0.02 * (s % 2) for s in range(5)}}  # p near 0.06 / 8 claims
