@@ -7,7 +7,15 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from theory import InvalidDistribution, Joint, PushforwardJoint, entropy, kl_divergence, mutual_information
+from theory import (
+    InvalidDistribution,
+    Joint,
+    PushforwardJoint,
+    co_information,
+    entropy,
+    kl_divergence,
+    mutual_information,
+)
 
 GOOD = [[0.25, 0.25], [0.25, 0.25]]
 
@@ -101,3 +109,27 @@ def test_pushforward_bad_functions():
         PushforwardJoint(latent, {"A": np.zeros((2, 2), dtype=int)})
     with pytest.raises(InvalidDistribution, match="at least one function"):
         PushforwardJoint(latent, {})
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda J: entropy(J, []), r"^x: no variable given"),
+        (lambda J: entropy(J, "A", given=[1]), r"^given: variable names must be strings, got 1"),
+        (lambda J: mutual_information(J, [], "B"), r"^x: no variable given"),
+        (lambda J: mutual_information(J, "A", []), r"^y: no variable given"),
+        (lambda J: mutual_information(J, "A", "B", given=[2]), r"^given: variable names must be strings, got 2"),
+        (lambda J: co_information(J, "A"), r"^co_information needs at least two variables, got 1"),
+        (lambda J: co_information(J, "A", []), r"^variable 1: no variable given"),
+    ],
+)
+def test_a_bad_variable_argument_is_named_in_the_message(call, match):
+    with pytest.raises(InvalidDistribution, match=match):
+        call(Joint(GOOD, names=("A", "B")))
+
+
+def test_kl_of_an_exact_and_a_float_joint_is_a_float():
+    exact = Joint([F(1, 2), F(1, 2)], names=("A",))
+    floats = Joint([0.25, 0.75], names=("A",))
+    value = kl_divergence(exact, floats)
+    assert isinstance(value, float) and value == pytest.approx(0.5 * np.log2(2) + 0.5 * np.log2(2 / 3))

@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from proofs_check.strategies import joints
-from theory import Joint, PushforwardJoint, entropy, explaining_away, mutual_information
+from theory import (
+    Joint,
+    PushforwardJoint,
+    co_information,
+    entropy,
+    explaining_away,
+    kl_divergence,
+    mutual_information,
+)
 
 TOL = 1e-10
 sizes = st.integers(1, 3)
@@ -65,3 +73,20 @@ def test_tiny_cells_lose_nothing():
     J = Joint([1 - 2e-300, 1e-300, 1e-300], names=("A",))
     h = entropy(J, "A")
     assert math.isclose(h, 2e-300 * 300 * np.log2(10), rel_tol=1e-12, abs_tol=0.0)
+
+
+@given(joints(("A", "C", "X", "Y"), alphabet_sizes=sizes))
+def test_every_measure_honours_its_base(J):
+    """Changing the base divides every measure by log2 of the new base (nats: times ln 2)."""
+    marginal = J.marginal("A")
+    uniform = Joint(np.full(marginal.shape, 1 / marginal.shape[0]), names=("A",))
+    for base, scale in (("e", np.log(2)), (10, np.log10(2)), (4, 0.5)):
+        pairs = [
+            (entropy(J, "A", given="X", base=base), entropy(J, "A", given="X")),
+            (mutual_information(J, "A", "C", given="Y", base=base), mutual_information(J, "A", "C", given="Y")),
+            (co_information(J, "A", "C", "X", base=base), co_information(J, "A", "C", "X")),
+            (explaining_away(J, "A", "C", "X", base=base), explaining_away(J, "A", "C", "X")),
+            (kl_divergence(marginal, uniform, base=base), kl_divergence(marginal, uniform)),
+        ]
+        for value, bits in pairs:
+            assert float(value) == pytest.approx(float(bits) * scale, abs=1e-10), base
