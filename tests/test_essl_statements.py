@@ -162,3 +162,56 @@ def test_float_tolerance_is_a_parameter():
     J = Joint(p, names=("C", "A", "Z"))
     assert not explaining_away_identity(J, tol=1e-12).holds
     assert explaining_away_identity(J, tol=1e-5).holds
+
+
+def test_difference_sign_is_exact_for_sympy_and_within_tol_for_floats():
+    import sympy
+
+    from theory.essl import _difference_sign
+
+    assert [_difference_sign(v, 1e-9) for v in (0.5, -0.5, 1e-9, -1e-9, 2e-9, -2e-9)] == [1, -1, 0, 0, 1, -1]
+    tiny = sympy.log(3) / sympy.log(2) - sympy.Rational(1584962500721156, 10**15)  # log2(3) just above
+    assert _difference_sign(tiny, 1e-3) == 1 and _difference_sign(-tiny, 1e-3) == -1
+    assert _difference_sign(sympy.log(4) - 2 * sympy.log(2), 1e-3) == 0
+
+
+def test_a_relation_that_fails_by_a_margin_fails_and_one_that_holds_holds():
+    from theory.essl import Relation
+
+    assert Relation("x <= y", 1.0, "<=", 2.0, 1e-9).holds and not Relation("x <= y", 2.0, "<=", 1.0, 1e-9).holds
+    assert Relation("x >= y", 2.0, ">=", 1.0, 1e-9).holds and not Relation("x >= y", 1.0, ">=", 2.0, 1e-9).holds
+    assert not Relation("x > y", 1.0, ">", 1.0, 1e-9).holds and Relation("x = y", 1.0, "=", 1.0 + 1e-12, 1e-9).holds
+
+
+@given(collisions)
+def test_every_statements_terms_are_the_measures_they_name(J):
+    """Each report's terms are recomputed from their definitions (the right conditioning set,
+    the right variables), and every statement honours its base."""
+    from theory import entropy
+
+    t1 = explaining_away_identity(J, "A", "C", "Z")
+    expected = {
+        "I(A;Z)": mutual_information(J, "A", "Z"),
+        "I(A;Z|C)": mutual_information(J, "A", "Z", given="C"),
+        "I(A;C|Z)": mutual_information(J, "A", "C", given="Z"),
+        "H(C|Z)": entropy(J, "C", given="Z"),
+        "I(C;Z)": mutual_information(J, "C", "Z"),
+    }
+    lossy = lossy_transformation(J, "A", "C", "Z")
+    expected_lossy = {"I(A;C|Z)": expected["I(A;C|Z)"], "H(A|Z)": entropy(J, "A", given="Z")}
+    relevance = class_relevance(J, "A", "C", "X")
+    expected_relevance = {
+        "I(A;C|X)": mutual_information(J, "A", "C", given="X"),
+        "I(A;X)": mutual_information(J, "A", "X"),
+        "I(A;X|C)": mutual_information(J, "A", "X", given="C"),
+        "I(X;C|A)": mutual_information(J, "X", "C", given="A"),
+    }
+    for report, wanted in ((t1, expected), (lossy, expected_lossy), (relevance, expected_relevance)):
+        for name, value in wanted.items():
+            assert float(report.terms[name]) == pytest.approx(float(value), abs=1e-10), (report.statement, name)
+    for statement in (explaining_away_identity, lossy_transformation):
+        bits, nats = statement(J, "A", "C", "Z"), statement(J, "A", "C", "Z", base="e")
+        for name in bits.terms:
+            assert float(nats.terms[name]) == pytest.approx(float(bits.terms[name]) * np.log(2), abs=1e-10)
+    assert explaining_away_identity(J).statement == "T1 explaining-away identity"
+    assert lossy.relations[0].text == "I(A;C|Z) <= H(A|Z)" and relevance.relations[0].text == "I(A;C|X) > 0"
