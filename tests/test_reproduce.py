@@ -32,6 +32,7 @@ def test_exact_claims_write_a_report(tmp_path):
     )  # H(1/3)
     assert results["claims"]["proofs"]["kind"] == "theorem"
     assert set(results["provenance"]) >= {"commit", "torch", "numpy", "matplotlib", "threads", "device"}
+    assert results["provenance"]["threads"] == 1  # the runs' threads (in-process), not the driver's
 
 
 def test_unknown_claim_is_rejected(tmp_path):

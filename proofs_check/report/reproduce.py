@@ -92,7 +92,9 @@ def reproduce(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     runner = Runner(budget, out / "cache", device, log, executor)
-    header = {"provenance": provenance(device), "budget": budget, "sensitivity": sensitivity}
+    # the runs use the executor's thread count (in-process: 1), not this driver's
+    prov = {**provenance(device), "threads": getattr(executor, "threads", 1)}
+    header = {"provenance": prov, "budget": budget, "sensitivity": sensitivity}
     t0 = time.perf_counter()
     measured: dict[str, tuple[Finding, tuple[int, int]]] = {}
     settings: dict[str, dict[str, dict]] = {key: {} for key in keys}
