@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..experiments.cache import atomic_write_json, atomic_write_text
 from .claims import Claim
-from .statistics import ALPHA, RESAMPLES, paired_contrast
+from .statistics import ALPHA, RESAMPLES, Contrast, paired_contrast
 
 __all__ = ["markdown_table", "mean_std", "write_report"]
 
@@ -106,7 +106,7 @@ def _trained_section(c: Claim) -> list[str]:
         rows = []
         for name, diffs in f.secondary.items():
             if len(diffs) >= 2:
-                rows.append((name, paired_contrast(type(contrast)(name, contrast.unit), diffs).describe()))
+                rows.append((name, paired_contrast(Contrast(name, contrast.unit), diffs).describe()))
         lines += [
             "Secondary contrasts (reported, not voted; unadjusted intervals):",
             "",
@@ -124,11 +124,12 @@ def _trained_section(c: Claim) -> list[str]:
             markdown_table(("setting", "verdict", "paired difference [95% CI]", "Holm p", "dead runs"), rows),
             "",
         ]
-    if f.table:
-        lines += [f.table, ""]
-    if f.figure:
-        lines += [f"![{c.title}]({f.figure})", ""]
-    return lines
+    return lines + _table_and_figure(c)
+
+
+def _table_and_figure(c: Claim) -> list[str]:
+    lines = [c.finding.table, ""] if c.finding.table else []
+    return lines + ([f"![{c.title}]({c.finding.figure})", ""] if c.finding.figure else [])
 
 
 def _exact_section(c: Claim) -> list[str]:
@@ -141,11 +142,7 @@ def _exact_section(c: Claim) -> list[str]:
         f"**{c.spec.kind.capitalize()} check: {c.verdict}.** {f.text}",
         "",
     ]
-    if f.table:
-        lines += [f.table, ""]
-    if f.figure:
-        lines += [f"![{c.title}]({f.figure})", ""]
-    return lines
+    return lines + _table_and_figure(c)
 
 
 def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: float) -> Path:
