@@ -6,6 +6,7 @@
 (0, 1)
 """
 
+from ._class_blind import ClassBlindCode, class_blind_accuracy, class_blind_code
 from ._co_information import co_information
 from ._entropy import entropy
 from ._errors import InvalidDistribution
@@ -14,12 +15,16 @@ from ._kl_divergence import kl_divergence
 from ._logs import exact_value
 from ._mutual_information import explaining_away, mutual_information
 from ._outcome_ids import outcome_ids
+from ._posterior import posterior_ids, with_posterior
 from ._pushforward import PushforwardJoint, dense_ids, ids_of_outcomes
 
 __all__ = [
+    "ClassBlindCode",
     "InvalidDistribution",
     "Joint",
     "PushforwardJoint",
+    "class_blind_accuracy",
+    "class_blind_code",
     "co_information",
     "dense_ids",
     "entropy",
@@ -29,4 +34,6 @@ __all__ = [
     "kl_divergence",
     "mutual_information",
     "outcome_ids",
+    "posterior_ids",
+    "with_posterior",
 ]

@@ -23,6 +23,7 @@ from typing import Any
 from ._combination import Variables
 from ._entropy import entropy
 from ._mutual_information import mutual_information
+from ._posterior import with_posterior
 
 DEFAULT_TOL = 1e-9
 
@@ -35,6 +36,7 @@ __all__ = [
     "fine_grained",
     "lossy_transformation",
     "multivariate",
+    "needed_class_information",
     "shortcut_pruning",
 ]
 
@@ -355,4 +357,55 @@ def multivariate(
         ),
         (_independent(joint, a1, a2, base, tol), _independent(joint, both, c, base, tol)),
         {f"I({A1},{A2};{C}|{Z})": i_joint, f"I({A1};{C}|{Z})": i_1, f"I({A2};{C}|{Z})": i_2, f"I({A1},{A2};{Z})": i_bz},
+    )
+
+
+def needed_class_information(
+    joint, a: str = "A", c: str = "C", x: str = "X", z: str = "Z", *, base: object = 2, tol: float = DEFAULT_TOL
+) -> StatementReport:
+    """A code optimal for A must carry the class: I(A;Z) = I(A;X) implies I(C;Z) >= I(C;T).
+
+    T = p(A|X) is the minimal sufficient statistic of X for A. A code Z of X (a channel from
+    X alone: I(A,C;Z|X) = 0) that keeps all of I(A;X) determines T, so it carries at least
+    I(C;T) bits about the class. Class information is *forced* on an optimal code exactly
+    when I(C;T) > 0; I(A;C|X) is neither necessary nor sufficient for that. The relations
+    I(A;T) = I(A;X) and I(C;T) <= I(C;X) hold on every joint.
+
+    >>> from theory import Joint
+    >>> J = Joint.from_weights([[[1, 0], [0, 1]], [[0, 1], [1, 0]]], names=("C", "A", "X"))   # six/nine
+    >>> r = needed_class_information(J, z="X")    # Z = X is an optimal code
+    >>> r.holds, r.terms["I(C;T)"], r.terms["I(A;C|X)"]
+    (True, 0, 1)
+    """
+    T = "T"
+    while T in joint.names:
+        T += "'"
+    J = with_posterior(joint, target=a, given=x, name=T)
+    i_cz = mutual_information(J, c, z, base=base)
+    i_ct = mutual_information(J, c, T, base=base)
+    i_az = mutual_information(J, a, z, base=base)
+    i_ax = mutual_information(J, a, x, base=base)
+    i_at = mutual_information(J, a, T, base=base)
+    i_cx = mutual_information(J, c, x, base=base)
+    markov = mutual_information(J, (a, c), z, given=x, base=base)
+    return StatementReport(
+        "Needed class information (optimal codes determine T = p(A|X))",
+        (
+            Relation(f"I({c};{z}) >= I({c};T)", i_cz, ">=", i_ct, tol),
+            Relation(f"I({a};T) = I({a};{x})", i_at, "=", i_ax, tol),
+            Relation(f"I({c};T) <= I({c};{x})", i_ct, "<=", i_cx, tol),
+        ),
+        (
+            Precondition(
+                f"{z} is optimal for {a}: I({a};{z}) = I({a};{x})", i_az - i_ax, _difference_sign(i_az - i_ax, tol) == 0
+            ),
+            Precondition(f"{z} is a code of {x}: I({a},{c};{z}|{x}) = 0", markov, _difference_sign(markov, tol) == 0),
+        ),
+        {
+            f"I({c};T)": i_ct,
+            f"I({c};{z})": i_cz,
+            f"I({a};{z})": i_az,
+            f"I({a};{x})": i_ax,
+            f"I({a};{c}|{x})": mutual_information(J, a, c, given=x, base=base),
+        },
     )

@@ -42,6 +42,9 @@ ANALYSIS_KEYS: dict[str, str] = {
     "H_A_given_X": "H(A|X): augmentation left ambiguous by the input",
     "I_A_X_given_C": "I(A;X|C): what X tells about A once the class is known",
     "I_A_C_given_X": "I(A;C|X): explaining-away term; I(A;X) = I(A;X|C) - I(A;C|X)",
+    "I_C_T": "I(C;T), T = p(A|X): class bits that every code predicting A optimally in log-loss carries",
+    "bayes_acc_A_class_blind": "best accuracy of a predictor of A whose output distribution is the same for every class",
+    "H_A_given_Z_class_blind": "H(A|Z) of the best class-blind code found (I(C;Z) = 0; an achievable upper bound; Z = T gives H(A|X), a constant H(A))",
     "I_A_X_given_C_S": "I(A;X|C,S): what X tells about A once class and style are known",
     "I_A_C_S_given_X": "I(A;C,S|X): explaining-away by class and style together (Principle III)",
     "H_C_given_X": "H(C|X): class left ambiguous by the input",
@@ -82,7 +85,7 @@ def analyze(world: ExactWorld, transform: str | transforms.Transform, erase: str
     Worlds without known latents (:class:`synthetic.worlds.digits.DigitsWorld`) raise
     :class:`synthetic.errors.ExactAnalysisUnavailable`.
     """
-    from theory import entropy, mutual_information
+    from theory import class_blind_accuracy, class_blind_code, entropy, mutual_information, with_posterior
 
     if not isinstance(world, ExactWorld):
         what = (
@@ -113,6 +116,9 @@ def analyze(world: ExactWorld, transform: str | transforms.Transform, erase: str
     out["H_A_given_X"] = h(J, "A", given="X")
     out["I_A_X_given_C"] = mi(J, "A", "X", given="C")
     out["I_A_C_given_X"] = mi(J, "A", "C", given="X")
+    out["I_C_T"] = mi(with_posterior(J, "A", "X"), "C", "T")
+    out["bayes_acc_A_class_blind"] = class_blind_accuracy(J)
+    out["H_A_given_Z_class_blind"] = class_blind_code(J).h_a_given_z
     out["I_A_X_given_C_S"] = mi(J, "A", "X", given=("C", "S"))
     out["I_A_C_S_given_X"] = mi(J, "A", ("C", "S"), given="X")
     out["H_C_given_X"] = h(J, "C", given="X")
