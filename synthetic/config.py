@@ -9,7 +9,7 @@ exists once.
 >>> TrainConfig(model="bottleneck", mode="add")
 Traceback (most recent call last):
 ...
-synthetic.errors.TrainConfigError: model 'bottleneck' trains in mode(s) normal, not 'add'
+synthetic.errors.TrainConfigError: model 'bottleneck' trains in mode(s) normal, eliminate, not 'add'
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from typing import Any
 from . import models
 from .errors import TrainConfigError
 
-__all__ = ["TrainConfig", "cli_fields"]
+__all__ = ["AUX_LABELS", "TrainConfig", "cli_fields"]
+
+AUX_LABELS = ("class", "colour")
+"""Labels the head of ``add``/``eliminate`` can predict: the class, or the colour style knob
+(the add-nuisance control: an auxiliary task that knowing A's explanation does not need)."""
 
 
 def _option(default: Any, help_text: str, **extra: Any) -> Any:
@@ -39,6 +43,11 @@ class TrainConfig:
         choices=lambda: models.MODES,
     )
     lam: float = _option(1.0, "weight of the class loss (add) / strength of the reversal (eliminate)")
+    aux: str = _option(
+        "class",
+        "the label of add/eliminate's head: class, or colour (a nuisance label that does not interact with A)",
+        choices=lambda: AUX_LABELS,
+    )
     epochs: int = _option(30, "passes over the training rows (when steps is 0)")
     steps: int = _option(0, "optimiser steps, the same for every task whatever its data size (0: use epochs)")
     batch_size: int = _option(64, "rows per optimiser step")
@@ -55,6 +64,10 @@ class TrainConfig:
             raise TrainConfigError(f"unknown mode {self.mode!r}; valid: {', '.join(models.MODES)}")
         if self.mode not in spec.modes:
             raise TrainConfigError(f"model {self.model!r} trains in mode(s) {', '.join(spec.modes)}, not {self.mode!r}")
+        if self.aux not in AUX_LABELS:
+            raise TrainConfigError(f"unknown aux label {self.aux!r}; valid: {', '.join(AUX_LABELS)}")
+        if self.aux != "class" and self.mode == "normal":
+            raise TrainConfigError(f"aux={self.aux!r} labels the head of add/eliminate; mode 'normal' has none")
         for name in ("epochs", "steps", "batch_size", "feature_dim", "width", "n_codes"):
             value = getattr(self, name)
             counts = name in ("epochs", "steps")
@@ -71,6 +84,8 @@ class TrainConfig:
         out = asdict(self)
         if not self.steps:
             del out["steps"]  # keeps the keys of epoch-budgeted experiments what they were
+        if self.aux == "class":
+            del out["aux"]  # and those of every experiment from before the field existed
         return out
 
     def batches_per_epoch(self, n_rows: int) -> list[int]:

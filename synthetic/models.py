@@ -125,9 +125,17 @@ def _mlp(config: Any, dataset: Any) -> Any:
     )
 
 
-@register("bottleneck", "a CNN into a categorical code q(z|x) whose joint with the latents is exact", modes=("normal",))
+@register(
+    "bottleneck",
+    "a CNN into a categorical code q(z|x) whose joint with the latents is exact",
+    modes=("normal", "eliminate"),
+)
 def _bottleneck(config: Any, dataset: Any) -> Any:
     from .nets import CategoricalBottleneck, CNNEncoder
 
     encoder = CNNEncoder(dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim)
+    if config.mode == "eliminate":
+        return CategoricalBottleneck(
+            encoder, config.n_codes, dataset.n_actions, n_classes=dataset.n_classes, reversal_lambda=config.lam
+        )
     return CategoricalBottleneck(encoder, config.n_codes, dataset.n_actions)

@@ -25,7 +25,7 @@ def one_line(err: str) -> str:
         (["reproduce", "--only", "nonsense"], "no claim matches ['nonsense']"),
         (
             ["train", "--world", "six-nine", "--transform", "rot2", "--model", "bottleneck", "--mode", "add"],
-            "model 'bottleneck' trains in mode(s) normal, not 'add'",
+            "model 'bottleneck' trains in mode(s) normal, eliminate, not 'add'",
         ),
     ],
 )

@@ -32,7 +32,10 @@ def small_run(**config):
     [
         ({"model": "resnet"}, "unknown model 'resnet'"),
         ({"mode": "remove"}, "unknown mode 'remove'"),
-        ({"model": "bottleneck", "mode": "add"}, "model 'bottleneck' trains in mode\\(s\\) normal, not 'add'"),
+        (
+            {"model": "bottleneck", "mode": "add"},
+            "model 'bottleneck' trains in mode\\(s\\) normal, eliminate, not 'add'",
+        ),
         ({"epochs": -1}, "epochs must be a non-negative int"),
         ({"batch_size": 0}, "batch_size must be a positive int"),
         ({"lr": 0.0}, "lr must be a positive number"),

@@ -116,17 +116,18 @@ class Runner:
         )
         return result
 
-    def __call__(self, world: str, transform: str, **request: Any) -> dict:
-        """``{"runs", "summary"}`` of the request's seeds; with ``ceilings`` every run carries
-        the supervised ceiling of its encoder (``probe_acc_supervised``) and
+    def __call__(self, world: str, transform: str, ceiling: bool = True, **request: Any) -> dict:
+        """``{"runs", "summary"}`` of the request's seeds; with ``ceilings`` (and ``ceiling``,
+        which a claim sets False where it reads no probe) every run carries the supervised
+        ceiling of its encoder (``probe_acc_supervised``) and
         ``normalised_gain`` = (probe - random init) / (supervised - random init)."""
         from .run import summarise
 
         experiment = self.experiment(world, transform, **request)
         result = self._seeds(experiment)
-        if not self.ceilings:
+        if not (self.ceilings and ceiling):
             return {**result, "experiment": experiment.key()}
-        ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug")}
+        ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux")}
         # The ceiling trains on the downstream images, the same for every transformation: one
         # fixed transformation names it, so every task of a world shares one cached ceiling.
         ceiling = self._seeds(self.experiment(world, CEILING_TRANSFORM, target="C", **ceiling_request))

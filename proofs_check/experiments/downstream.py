@@ -33,9 +33,12 @@ __all__ = [
     "PROBE_C_GRID",
     "downstream_sets",
     "exact_limits",
+    "label_scores",
     "pixel_scores",
     "probe_scores",
     "relabel_by_class",
+    "with_aux_label",
+    "with_class_label",
 ]
 
 PROBE_C_GRID: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
@@ -80,6 +83,35 @@ def relabel_by_class(dataset: WorldDataset) -> WorldDataset:
     return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes})
 
 
+def with_class_label(dataset: WorldDataset, label_of_class: np.ndarray) -> WorldDataset:
+    """The dataset with C replaced by another label read off the class (a world's ``label_maps``)."""
+    return WorldDataset(
+        **{**dataset.__dict__, "c": label_of_class[dataset.c], "n_classes": int(label_of_class.max()) + 1}
+    )
+
+
+def with_aux_label(dataset: WorldDataset, aux: str) -> WorldDataset:
+    """The pretext dataset with the label of add/eliminate's head (``TrainConfig.aux``) as C."""
+    from ..errors import ExperimentError
+
+    if aux == "class":
+        return dataset
+    if aux not in dataset.groups:
+        raise ExperimentError(f"aux label {aux!r} needs a world with a {aux!r} style knob; {dataset.world} has none")
+    values = dataset.groups[aux]
+    return WorldDataset(**{**dataset.__dict__, "c": values, "n_classes": int(values.max()) + 1})
+
+
+def label_scores(features: dict[str, np.ndarray], parts: dict[str, WorldDataset], world: Any, seed: int) -> dict:
+    """``probe_acc_<label>`` (test) for each of the world's ``label_maps``: the same probe
+    protocol with that label in place of the class (no few-shot probes)."""
+    out = {}
+    for name, label_of_class in getattr(world, "label_maps", {}).items():
+        relabelled = {k: with_class_label(d, label_of_class) for k, d in parts.items()}
+        out[f"probe_acc_{name}"] = probe_scores(features, relabelled, seed, few_shot=False)["probe_acc"]
+    return out
+
+
 def _fit(features: np.ndarray, part: WorldDataset, C: float) -> Any:
     from synthetic.probe import LinearProbe
 
@@ -96,10 +128,12 @@ def _few_shot_rows(part: WorldDataset, k: int, rng: np.random.Generator) -> np.n
     return np.concatenate(rows)
 
 
-def probe_scores(features: dict[str, np.ndarray], parts: dict[str, WorldDataset], seed: int) -> dict[str, float]:
+def probe_scores(
+    features: dict[str, np.ndarray], parts: dict[str, WorldDataset], seed: int, few_shot: bool = True
+) -> dict[str, float]:
     """Probe metrics from features of each part (keys as ``parts``): ``probe_acc`` (test),
     ``probe_C`` (chosen on validation), ``probe_acc_validation``, ``probe_usable_bits``
-    (H(C) - CE on the full set), ``probe_acc_full`` and ``probe_acc_{k}shot`` (test)."""
+    (H(C) - CE on the full set), ``probe_acc_full`` and, with ``few_shot``, ``probe_acc_{k}shot`` (test)."""
     train, val, test = parts["train"], parts["validation"], parts["test"]
     fits = {C: _fit(features["train"], train, C) for C in PROBE_C_GRID}
     val_acc = {C: p.score(features["validation"], val.c, val.weights) for C, p in fits.items()}
@@ -115,7 +149,7 @@ def probe_scores(features: dict[str, np.ndarray], parts: dict[str, WorldDataset]
         "probe_usable_bits": probe.usable_bits(features["full"], full.c, full.weights),
     }
     rng = np.random.default_rng([seed, 9])
-    for k in FEW_SHOT:
+    for k in FEW_SHOT if few_shot else ():
         scores = []
         for _ in range(FEW_SHOT_DRAWS):
             rows = _few_shot_rows(train, k, rng)

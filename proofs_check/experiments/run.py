@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .checks import bottleneck_information, check_bound
-from .downstream import pixel_scores, probe_scores
+from .downstream import label_scores, pixel_scores, probe_scores
 from .provenance import provenance
 from .spec import Experiment
 
@@ -43,7 +43,7 @@ class _SeedRun:
     def __init__(self, experiment: Experiment, seed: int, world: Any, exact: dict | None):
         from synthetic.training import build_model
 
-        from .downstream import downstream_sets, relabel_by_class
+        from .downstream import downstream_sets, relabel_by_class, with_aux_label
 
         self.experiment, self.seed, self.world, self.exact = experiment, seed, world, exact
         self.split, self.downstream = downstream_sets(experiment, seed)
@@ -51,7 +51,7 @@ class _SeedRun:
             self.full = relabel_by_class(self.downstream["full"])
             parts = self.split.apply(self.full, merge_validation=True)
         else:
-            self.full = world.dataset(experiment.transform)
+            self.full = with_aux_label(world.dataset(experiment.transform), experiment.train.aux)
             parts = self.split.apply(self.full, merge_validation=True)
         self.train_ds, self.test_ds = parts["train"], parts["test"]
         self.model = build_model(experiment.train, self.full, seed)
@@ -64,7 +64,10 @@ class _SeedRun:
 
         device = self.experiment.train.device
         features = {k: evaluate(model, d, device)["features"] for k, d in self.downstream.items()}
-        return probe_scores(features, self.downstream, self.seed)
+        return {
+            **probe_scores(features, self.downstream, self.seed),
+            **label_scores(features, self.downstream, self.world, self.seed),
+        }
 
     @property
     def on_epoch(self) -> Callable[[int, Any], dict] | None:
@@ -89,6 +92,7 @@ class _SeedRun:
         full, test_ds, exact = self.full, self.test_ds, self.exact
         device = self.experiment.train.device
         test_eval, full_eval = evaluate(self.model, test_ds, device), evaluate(self.model, full, device)
+        train_eval = evaluate(self.model, self.train_ds, device)
         trained = self.probe_metrics(self.model)
         run: dict[str, Any] = {
             "seed": self.seed,
@@ -97,12 +101,19 @@ class _SeedRun:
             "train_rows": len(self.train_ds),
             "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
             "pretext_ce_bits": weighted_cross_entropy_bits(test_eval["action_probs"], test_ds.a, test_ds.weights),
+            "pretext_ce_train_bits": weighted_cross_entropy_bits(
+                train_eval["action_probs"], self.train_ds.a, self.train_ds.weights
+            ),
             "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
             "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
             **trained,
             **{f"{k}_random_init": v for k, v in self.random_init.items()},
             **{f"{k}_pixels": v for k, v in self.pixels.items()},
             "probe_gain": trained["probe_acc"] - self.random_init["probe_acc"],
+            **{
+                f"probe_gain_{name}": trained[f"probe_acc_{name}"] - self.random_init[f"probe_acc_{name}"]
+                for name in getattr(self.world, "label_maps", {})
+            },
             "test_images": len(self.downstream["test"]),
         }
         run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]

@@ -46,20 +46,34 @@ def seeds_figure(
     return path.name
 
 
-def plane_figure(path: Path, runs: Sequence[dict]) -> None:
+def plane_figure(path: Path, runs: Mapping[str, Sequence[dict]], exact: Mapping[str, Mapping[str, float]]) -> None:
+    """One panel per world: each seed's (I(A;Z), I(C;Z)) trajectory, and the exact points: a
+    constant code (0, 0), the best class-blind code (I(C;Z) = 0) and Z = T (I(A;X), I(C;T))."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(4.5, 3.5))
-    for r in runs:
-        plane = r["information_plane"]
-        ax.plot([p["I_A_Z"] for p in plane], [p["I_C_Z"] for p in plane], marker=".", label=f"seed {r['seed']}")
-    ax.set_xlabel("I(A;Z) bits")
-    ax.set_ylabel("I(C;Z) bits")
-    ax.set_title("bottleneck code, natural world, rot4: one line per seed", fontsize=9)
-    ax.legend(fontsize=8)
+    n = len(runs)
+    cols = min(3, n)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.9 * rows), squeeze=False)
+    for ax, (label, world_runs) in zip(axes.ravel(), runs.items()):
+        e = exact[label]
+        for r in world_runs:
+            plane = r["information_plane"]
+            ax.plot([p["I_A_Z"] for p in plane], [p["I_C_Z"] for p in plane], lw=0.8, alpha=0.7, marker=".", ms=2)
+        ax.scatter([e["I_A_Z_class_blind"]], [0.0], marker="s", color="black", zorder=3, label="class-blind")
+        ax.scatter([e["I_A_X"]], [e["I_C_T"]], marker="*", s=80, color="red", zorder=3, label="Z = T")
+        ax.axvline(e["I_A_Z_class_blind"], ls=":", color="grey", lw=0.8)
+        ax.set_title(f"{label} (I(C;T) = {e['I_C_T']:.2f})", fontsize=8)
+        ax.set_xlabel("I(A;Z) bits", fontsize=7)
+        ax.set_ylabel("I(C;Z) bits", fontsize=7)
+        ax.tick_params(labelsize=7)
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    axes.ravel()[0].legend(fontsize=6)
+    fig.suptitle("bottleneck codes under rot4: one line per seed", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import UnknownClaim
 from ..experiments.budget import FULL, Budget, Runner
 from ..experiments.provenance import provenance
-from . import exact_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
+from . import class_need_claims, exact_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
 from .statistics import PairedResult, decide, holm, paired_contrast
 from .writer import write_report
@@ -62,8 +62,8 @@ class _Recording(Runner):
         super().__init__(budget, base.cache, base.device, base.log, base.executor, ceilings)
         self.runs: list[dict] = []
 
-    def __call__(self, world: str, transform: str, **request: Any) -> dict:
-        result = super().__call__(world, transform, **request)
+    def __call__(self, world: str, transform: str, ceiling: bool = True, **request: Any) -> dict:
+        result = super().__call__(world, transform, ceiling, **request)
         self.runs += result["runs"]
         return result
 

@@ -17,6 +17,11 @@ epochs) it reached I(A;Z) = 0.93 bits where the expected loss stayed near 0.1 bi
 gradient at a near-uniform code being a ratio rather than a difference of near-equal logs.
 Either way I(A;Z) itself is computed exactly from the code, not bounded.
 
+With ``n_classes`` the model trains in the ``eliminate`` mode: a class adversary reads the
+code probabilities q(z|x) through a linear map (on a one-hot code, a table p(c|z)) behind a
+gradient-reversal layer, so the code is pushed to drop what tells the classes apart; the
+exact I(C;Z) of the trained code says how far it got.
+
 >>> import numpy as np, torch
 >>> from synthetic.nets.runtime import seeded
 >>> with seeded(0):
@@ -63,6 +68,8 @@ class CategoricalBottleneck(nn.Module):
         *,
         temperature: float = 1.0,
         objective: str = "mixture",
+        n_classes: int | None = None,
+        reversal_lambda: float = 1.0,
     ):
         super().__init__()
         if objective not in ("mixture", "expected"):
@@ -83,6 +90,12 @@ class CategoricalBottleneck(nn.Module):
         # Random decoder logits: with a uniform table every code would get the same gradient
         # and the codes would never separate.
         self.decoder_logits = nn.Parameter(torch.randn(n_codes, n_actions))
+        self.n_classes = None if n_classes is None else positive_int(n_classes, "n_classes")
+        self.adversary: nn.Module | None = None
+        if self.n_classes is not None:
+            from .gradient_reversal import GradientReversal
+
+            self.adversary = nn.Sequential(GradientReversal(reversal_lambda), nn.Linear(n_codes, self.n_classes))
 
     def __setattr__(self, name: str, value: object) -> None:
         if name == "temperature" and (
@@ -100,8 +113,9 @@ class CategoricalBottleneck(nn.Module):
             src = f"a free logit table over {self.n_inputs} input ids"
         else:
             src = self.encoder.describe() if hasattr(self.encoder, "describe") else type(self.encoder).__name__
+        adversary = "" if self.n_classes is None else f", class adversary ({self.n_classes} classes)"
         return (
-            f"CategoricalBottleneck({self.n_codes} codes -> {self.n_actions} actions, "
+            f"CategoricalBottleneck({self.n_codes} codes -> {self.n_actions} actions{adversary}, "
             f"temperature={self.temperature:g}; {self.n_parameters:,} parameters) on {src}"
         )
 
@@ -137,30 +151,34 @@ class CategoricalBottleneck(nn.Module):
         """The mixture predictor p(a|x) = sum_z q(z|x) p(a|z), ``(N, n_actions)``."""
         return self.code_probs(x) @ self.decoder_probs()
 
-    def _objective(self, x: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-        """The ``objective`` of each sample, in nats."""
+    def _objective(self, x: torch.Tensor, actions: torch.Tensor, classes: torch.Tensor | None = None) -> torch.Tensor:
+        """The ``objective`` of each sample in nats, plus the adversary's CE_C when it has one."""
         log_p = F.log_softmax(self.decoder_logits, dim=1)[:, actions].T  # (N, m): log p(a_i|z)
         log_q = F.log_softmax(self.code_logits(x) / self.temperature, dim=1)
         if self.objective == "mixture":
-            return -torch.logsumexp(log_q + log_p, dim=1)
-        return -(log_q.exp() * log_p).sum(dim=1)
+            loss = -torch.logsumexp(log_q + log_p, dim=1)
+        else:
+            loss = -(log_q.exp() * log_p).sum(dim=1)
+        if self.adversary is not None and classes is not None:
+            loss = loss + F.cross_entropy(self.adversary(log_q.exp()), classes, reduction="none")
+        return loss
 
     def loss(self, x: torch.Tensor, actions: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
-        """The ``objective`` in nats: the batch mean, or the ``weights``-weighted mean."""
+        """The ``objective`` in nats (never the adversary's): the batch mean, or the ``weights``-weighted mean."""
         return weighted_mean(self._objective(x, actions), weights)
 
     def pretext_loss(
         self, x: torch.Tensor, actions: torch.Tensor, classes: torch.Tensor, weights: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(loss, predicted actions) for a batch; the code never sees the class."""
-        return self.loss(x, actions, weights=weights), self.action_probs(x).argmax(1)
+        """(loss, predicted actions) for a batch; the code never sees the class, only the adversary does."""
+        return weighted_mean(self._objective(x, actions, classes), weights), self.action_probs(x).argmax(1)
 
     def per_sample_loss(
         self, x: torch.Tensor, actions: torch.Tensor, classes: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(per-sample objective, predicted actions), with no checks that read tensor values
+        """(per-sample loss, predicted actions), with no checks that read tensor values
         (see :meth:`synthetic.nets.PretextModel.per_sample_loss`)."""
-        return self._objective(x, actions), self.action_probs(x).argmax(-1)
+        return self._objective(x, actions, classes), self.action_probs(x).argmax(-1)
 
     def predict(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(code probabilities q(z|x) as features, action probabilities)."""

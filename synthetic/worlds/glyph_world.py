@@ -60,6 +60,28 @@ VIEWS: tuple[str, ...] = ("Xerased",) + tuple(STATISTICS) + ("g",)
 """Extra deterministic functions a joint can carry besides X (see :meth:`GlyphWorld.joint`)."""
 
 
+def _label_maps(label_maps: object, class_names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    if label_maps is None:
+        return {}
+    if not isinstance(label_maps, Mapping):
+        raise WorldError(f"label_maps must map label names to one int per class, got {type(label_maps).__name__}")
+    out = {}
+    for name, values in label_maps.items():
+        if not isinstance(name, str) or not name or name == "C":
+            raise WorldError(f"label names must be non-empty strings other than 'C', got {name!r}")
+        seq = list(values) if isinstance(values, (Sequence, np.ndarray)) and not isinstance(values, str) else None
+        if (
+            seq is None
+            or len(seq) != len(class_names)
+            or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0 for v in seq)
+        ):
+            raise WorldError(
+                f"label_maps[{name!r}] must give a non-negative int for each of the {len(class_names)} classes"
+            )
+        out[name] = np.asarray(seq, dtype=np.int64)
+    return out
+
+
 class GlyphWorld:
     """A finite world of glyph images with known latents (C, S, Ā, A); see the module docs.
 
@@ -83,6 +105,9 @@ class GlyphWorld:
     * ``style_probs``: knob name -> probabilities over that knob's values.
     * ``exact``: Fraction probabilities (exact joints). ``None`` infers: exact when some
       probability is given and all given ones are int/Fraction.
+    * ``label_maps``: other labels read off the class, name -> the label of each class (a
+      sequence of ints in class order), e.g. the two parts of a class that pairs a glyph
+      with a marker; the downstream probe scores each beside the class.
     * ``name``: a label for reports.
     """
 
@@ -106,6 +131,7 @@ class GlyphWorld:
         jitters: Sequence[ColourJitter] = (ColourJitter(),),
         style_probs: Mapping[str, Sequence[object]] | None = None,
         exact: bool | None = None,
+        label_maps: Mapping[str, Sequence[int]] | None = None,
         name: str = "glyphs",
     ):
         spec = build_spec(
@@ -143,6 +169,7 @@ class GlyphWorld:
         self.cue: str | None = spec.cue
         self.cue_size: int = spec.cue_size
         self.exact: bool = spec.exact
+        self.label_maps: dict[str, np.ndarray] = _label_maps(label_maps, self.class_names)
         self._cache: dict = {}
 
     # ------------------------------------------------------------------ sizes and labels
@@ -196,6 +223,7 @@ class GlyphWorld:
             f"{self.name}: {self.n_classes} classes, image {self.image_shape}, {self.n_styles} styles"
             f"{' (' + sizes + ')' if sizes else ''}, pose {self.pose or 'identity'} ({self.n_poses})"
             f"{', cue ' + self.cue if self.cue else ''}, {'exact' if self.exact else 'float'} probabilities"
+            f"{', labels ' + ', '.join(self.label_maps) if self.label_maps else ''}"
         )
 
     def __repr__(self) -> str:

@@ -14,9 +14,12 @@ an unknown override raises :class:`WorldError` listing the valid ones.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+import numbers
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
 
 from ..errors import WorldError
 from . import glyphs as glyph_families
@@ -145,6 +148,7 @@ def natural(
     cue: str | None = None,
     occluders: Sequence[object] = (None,),
     class_prior: Sequence[object] | None = None,
+    style_probs: Mapping[str, Sequence[object]] | None = None,
     exact: bool | None = None,
     name: str = "natural",
 ) -> GlyphWorld:
@@ -180,6 +184,7 @@ def natural(
         occluders=tuple(occluders),
         pose="hflip" if mirror else None,
         cue=cue,
+        style_probs=style_probs,
         exact=exact,
         name=name,
         **BASE_AUGMENTATIONS[base],
@@ -198,23 +203,122 @@ def shortcut(
     )  # type: ignore[arg-type]
 
 
-@preset("occluded", "natural with half of each glyph hidden: the class becomes ambiguous", fixes=("occluders",))
+@preset(
+    "occluded",
+    "natural with half of each glyph hidden (in a share `occlusion` of the scenes): the class becomes ambiguous",
+    fixes=("occluders",),
+)
 def occluded(
     n_positions: int = 5,
     n_colours: int = 6,
     strokes: Sequence[int] = (0,),
+    occlusion: object = 1,
     name: str = "occluded",
     **natural_overrides: object,
 ) -> GlyphWorld:
     """``natural`` with the top, bottom, left or right half of the glyph box hidden (a
     D4-symmetric set of windows): glyphs that share a half become ambiguous, so H(C|X) > 0
-    and the explaining-away term I(A;C|X) can be positive."""
+    and the explaining-away term I(A;C|X) can be positive.
+
+    ``occlusion`` is the probability that a scene is occluded (the four windows equally
+    likely): 1 (the default) hides half of every glyph, 0 none, and the steps between grade
+    the world from ``natural``-like (I(C;T) = 0 under rot4) to fully occluded. A Fraction
+    makes the style probabilities exact.
+    """
+    share = occlusion
+    if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 <= share <= 1:
+        raise WorldError(f"occlusion must be a number in [0, 1], got {occlusion!r}")
     size = int(natural_overrides.get("glyph_size", 8))  # type: ignore[call-overload]
     half = size // 2
     windows = ((0, 0, half, size), (size - half, 0, half, size), (0, 0, size, half), (0, size - half, size, half))
+    occluders: tuple = windows if share == 1 else (None,) if share == 0 else (None, *windows)
+    if 0 < share < 1:
+        natural_overrides["style_probs"] = {"occluder": [1 - share] + [share / 4] * 4}
     return natural(
-        n_positions=n_positions, n_colours=n_colours, strokes=strokes, occluders=windows, name=name, **natural_overrides
+        n_positions=n_positions,
+        n_colours=n_colours,
+        strokes=strokes,
+        occluders=occluders,
+        name=name,
+        **natural_overrides,
     )  # type: ignore[arg-type]
+
+
+MARKERS: tuple[str, ...] = ("none", "corners", "midpoints", "frame")
+"""Marker patterns on the border of a square box, each invariant under D4 (rotations and flips
+leave them in place): no marker, an L at each corner, a pair of pixels at each edge's middle,
+the whole border."""
+
+
+def marker_masks(box: int, names: Sequence[str] = MARKERS) -> dict[str, np.ndarray]:
+    """The D4-symmetric marker masks of :data:`MARKERS` on a ``box`` x ``box`` square.
+
+    >>> m = marker_masks(6)["midpoints"]
+    >>> m[0].tolist(), bool((np.rot90(m) == m).all() and (m[:, ::-1] == m).all())
+    ([0.0, 0.0, 1.0, 1.0, 0.0, 0.0], True)
+    """
+    mid = box // 2
+    seeds = {
+        "none": [],
+        "corners": [(0, 0), (0, 1)],
+        "midpoints": [(0, mid - 1)],
+        "frame": [(0, j) for j in range(box)],
+    }
+    out = {}
+    for name in names:
+        if name not in seeds:
+            raise WorldError(f"unknown marker {name!r}; markers: {', '.join(seeds)}")
+        mask = np.zeros((box, box))
+        for r, c in seeds[name]:
+            mask[r, c] = 1.0
+        out[name] = glyph_families.d4_orbit(mask).max(axis=0)
+    return out
+
+
+@preset("marked", "a glyph and, on its box's border, a rotation-symmetric marker: two labels in one image")
+def marked(
+    n_carriers: int = 4,
+    n_markers: int = 4,
+    n_positions: int = 5,
+    spread: int = 2,
+    n_colours: int = 4,
+    strokes: Sequence[int] = (0, 1),
+    mirror: bool = True,
+    name: str = "marked",
+) -> GlyphWorld:
+    """Each image shows an asymmetric ``natural`` glyph (the *carrier*: its pose moves with a
+    rotation) inside a 12x12 box whose border carries one of :data:`MARKERS` (invariant under
+    every rotation and flip). The class is the pair; ``label_maps`` gives the two labels
+    (``carrier``, ``marker``), independent and uniform.
+
+    Under rot4 the carrier's label is needed to read A (as in ``natural``) and the marker's is
+    not (I(marker;T) = 0 exactly); under hflip with mirror-uniform poses neither is. Box
+    positions are a D4-symmetric grid on the 16x16 canvas, so position never reveals A.
+    """
+    n_carriers = _count(n_carriers, "n_carriers", 1, len(NATURAL_GLYPHS))
+    n_markers = _count(n_markers, "n_markers", 1, len(MARKERS))
+    n_colours = _count(n_colours, "n_colours", 1, len(FOREGROUNDS))
+    box, glyph = 12, 8
+    carriers = glyph_families.asymmetric(size=glyph)
+    masks = marker_masks(box, MARKERS[:n_markers])
+    composites = {}
+    for carrier in NATURAL_GLYPHS[:n_carriers]:
+        for marker, mask in masks.items():
+            image = mask.copy()
+            inner = image[2 : 2 + glyph, 2 : 2 + glyph]
+            np.maximum(inner, carriers[carrier], out=inner)
+            composites[f"{carrier}|{marker}"] = image
+    classes = range(n_carriers * n_markers)
+    return GlyphWorld(
+        composites,
+        canvas=16,
+        positions=_grid_positions(n_positions, 16, box, spread),
+        colours=[(fg, BACKGROUNDS[0]) for fg in FOREGROUNDS[:n_colours]],
+        strokes=tuple(strokes),
+        pose="hflip" if mirror else None,
+        label_maps={"carrier": [c // n_markers for c in classes], "marker": [c % n_markers for c in classes]},
+        name=name,
+    )
 
 
 @preset("six-nine", "two classes, '6' and its 180-degree rotation '9'; exact uniform prior")
@@ -281,7 +385,7 @@ def get(name: str, **kwargs: object) -> World:
     >>> get("natural", colour="red")
     Traceback (most recent call last):
     ...
-    synthetic.errors.WorldError: unknown override(s) ['colour'] for world 'natural'; valid: n_classes, canvas, glyph_size, n_positions, spread, n_colours, n_backgrounds, strokes, mirror, base, cue, occluders, class_prior, exact, name
+    synthetic.errors.WorldError: unknown override(s) ['colour'] for world 'natural'; valid: n_classes, canvas, glyph_size, n_positions, spread, n_colours, n_backgrounds, strokes, mirror, base, cue, occluders, class_prior, style_probs, exact, name
     """
     build = _spec(name).build
     valid = overrides(name)
