@@ -173,7 +173,7 @@ BETWEEN_CONDITIONS = [k for k in PRIMARY_FAMILY if k not in ("hidden_task", "inf
 
 @pytest.mark.parametrize("key", BETWEEN_CONDITIONS)
 def test_primary_differences_are_paired_by_seed(key, tmp_path):
-    finding = CLAIMS[key].evaluate(ClaimContext(SeedTrendRunner(key, 0.1, 0.0), tmp_path))  # type: ignore[arg-type]
+    finding = CLAIMS[key].evaluate(ClaimContext(SeedTrendRunner(key, 0.1, 0.0), tmp_path, primary_only=True))  # type: ignore[arg-type]
     assert finding.primary == pytest.approx(dict.fromkeys(SEEDS, 0.1), abs=1e-12)
 
 

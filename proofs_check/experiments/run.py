@@ -157,7 +157,7 @@ def _exact(world: Any, experiment: Experiment) -> dict | None:
     if experiment.target != "A":
         return None
     try:
-        return world.analyze(experiment.transform)
+        return world.analyze(experiment.transform, class_blind=False)
     except ExactAnalysisUnavailable:
         return None
 

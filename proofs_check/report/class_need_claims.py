@@ -153,7 +153,7 @@ occluded scenes stepped from 1/4 to 1, and rotation-symmetric glyphs."""
 def _exact_points(label: str) -> dict[str, float]:
     """The exact points of :data:`PLANE_WORLDS` ``label``'s plane under rot4."""
     world, overrides = PLANE_WORLDS[label]
-    a = analysis_of(world, "rot4", **overrides)
+    a = analysis_of(world, "rot4", class_blind=True, **overrides)
     h_a = float(a["H_A"])
     return {
         "I_A_X": float(a["I_A_X"]),

@@ -80,7 +80,9 @@ def exact_task_table(world: str, overrides: Mapping[str, object], tasks: Sequenc
     """A markdown table of :data:`EXACT_COLUMNS` per task, and the numbers."""
     numbers: dict[str, dict[str, float]] = {}
     for t in tasks:
-        by_erase = {erase: analysis_of(world, t, erase, **overrides) for erase in {e for _, _, e in EXACT_COLUMNS}}
+        by_erase = {
+            erase: analysis_of(world, t, erase=erase, **overrides) for erase in {e for _, _, e in EXACT_COLUMNS}
+        }
         numbers[t] = {column: float(by_erase[erase][key]) for column, key, erase in EXACT_COLUMNS}
     rows = [(t, *(numbers[t][column] for column, _, _ in EXACT_COLUMNS)) for t in tasks]
     return markdown_table(("A", *(column for column, _, _ in EXACT_COLUMNS)), rows), numbers

@@ -328,11 +328,11 @@ class GlyphWorld:
             functions[view] = self.view_ids(transform, view, erase=erase)
         return PushforwardJoint(self.latent_joint(transform), functions)
 
-    def analyze(self, transform: str | transforms.Transform, erase: str = "box") -> dict:
+    def analyze(self, transform: str | transforms.Transform, erase: str = "box", class_blind: bool = True) -> dict:
         """Exact information analysis; see :func:`synthetic.worlds.analysis.analyze`."""
         from .analysis import analyze
 
-        return analyze(self, transform, erase=erase)
+        return analyze(self, transform, erase=erase, class_blind=class_blind)
 
     def dataset(self, transform: str | transforms.Transform, drop_zero: bool = True):
         """The enumerated latent grid with exact weights; see :class:`synthetic.worlds.datasets.WorldDataset`."""

@@ -121,6 +121,6 @@ class ExactWorld(World, Protocol):
         """The exact joint of C, S, Abar, A, X (and the named views of X)."""
         ...
 
-    def analyze(self, transform: TransformLike, erase: str = "box") -> dict:
+    def analyze(self, transform: TransformLike, erase: str = "box", class_blind: bool = True) -> dict:
         """Exact information measures of the world under ``transform``."""
         ...
