@@ -20,15 +20,14 @@ import numpy as np
 
 from .spec import Experiment
 
-__all__ = ["LIMIT_KEYS", "training_style_limits"]
-
-LIMIT_KEYS = ("H_A", "H_A_given_X", "I_C_T", "H_A_given_Z_class_blind", "bayes_acc_A_class_blind")
+__all__ = ["training_style_limits"]
 
 
 @lru_cache(maxsize=64)
 def training_style_limits(experiment: Experiment, seed: int) -> dict[str, float]:
-    """:data:`LIMIT_KEYS` (bits, accuracies) of the experiment's pretext task on the training
-    styles of ``seed``'s split (floats; the class-blind point is an achievable upper bound)."""
+    """``H_A``, ``H_A_given_X``, ``I_C_T``, ``H_A_given_Z_class_blind`` (bits) and
+    ``bayes_acc_A_class_blind`` of the experiment's pretext task on the training styles of
+    ``seed``'s split (floats; the class-blind log-loss is an achievable upper bound)."""
     from theory import (
         Joint,
         class_blind_accuracy,
