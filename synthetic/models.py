@@ -7,7 +7,7 @@ imports no torch: builders import it when called, so listing models stays cheap.
 >>> names()
 ('cnn', 'c4cnn', 'mlp', 'bottleneck')
 >>> get("bottleneck").modes
-('normal',)
+('normal', 'eliminate')
 
 Adding a model is one call:
 
