@@ -39,11 +39,21 @@ def primary_family() -> tuple[str, ...]:
 
 
 def select(only: Sequence[str] | None) -> list[str]:
-    """The claim keys that start with one of ``only`` (every key when ``only`` is empty), in report order."""
+    """The claim keys that start with one of ``only`` (every key when ``only`` is empty), in
+    report order; an entry that is a whole key selects that key alone (``seven_trained_natural``
+    is not also ``seven_trained_natural10``).
+
+    >>> select(["seven_trained_natural"]), select(["seven_trained_n"])
+    (['seven_trained_natural'], ['seven_trained_natural', 'seven_trained_natural10'])
+    """
     unknown = [o for o in only or () if not any(key.startswith(o) for key in CLAIMS)]
     if unknown:
         raise UnknownClaim(f"no claim matches {unknown}; claims: {', '.join(CLAIMS)}")
-    return [key for key in CLAIMS if not only or any(key.startswith(o) for o in only)]
+
+    def chosen(key: str, entry: str) -> bool:
+        return key == entry if entry in CLAIMS else key.startswith(entry)
+
+    return [key for key in CLAIMS if not only or any(chosen(key, o) for o in only)]
 
 
 def decide_primaries(primaries: Mapping[str, Mapping[int, float]]) -> dict[str, tuple[PairedResult, float, Verdict]]:
