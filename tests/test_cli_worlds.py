@@ -22,6 +22,17 @@ def test_analyze_table_and_json(capsys):
     assert main(["analyze", "--world", "six-nine", "--transform", "rot2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["I_A_C_given_X"]["value"] == 1.0 and data["H_A_given_X"]["value"] == 1.0
+    # explaining away without any class to learn: no class bits are needed, and a class-blind
+    # predictor does as well as any (chance, 1 bit left)
+    assert data["I_C_T"] == {"value": 0, "exact": None, "description": data["I_C_T"]["description"]}
+    assert data["bayes_acc_A_class_blind"]["value"] == 0.5 and data["H_A_given_Z_class_blind"]["value"] == 1.0
+
+
+def test_analyze_json_reports_the_class_blind_limits_where_the_class_is_needed(capsys):
+    assert main(["analyze", "--world", "symmetric", "--transform", "rot4", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["I_C_T"]["value"] > 1.5 and data["I_A_C_given_X"]["value"] < 1e-9
+    assert data["H_A_given_Z_class_blind"]["value"] > data["H_A_given_X"]["value"] + 0.5
 
 
 def test_analyze_digits_is_a_clear_error(capsys):
