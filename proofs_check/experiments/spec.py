@@ -29,7 +29,7 @@ from ..errors import ExperimentError
 
 __all__ = ["CACHE_VERSION", "Experiment", "world_fingerprint"]
 
-CACHE_VERSION = 3  # bump when a change to training or evaluation makes cached runs stale
+CACHE_VERSION = 4  # bump when a change to training or evaluation makes cached runs stale
 
 
 def world_fingerprint(world: World) -> str:
