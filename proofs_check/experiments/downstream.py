@@ -92,11 +92,13 @@ def relabel_by_class(dataset: WorldDataset) -> WorldDataset:
     return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes})
 
 
+def _with_c(dataset: WorldDataset, labels: np.ndarray) -> WorldDataset:
+    return WorldDataset(**{**dataset.__dict__, "c": labels, "n_classes": int(labels.max()) + 1})
+
+
 def with_class_label(dataset: WorldDataset, label_of_class: np.ndarray) -> WorldDataset:
     """The dataset with C replaced by another label read off the class (a world's ``label_maps``)."""
-    return WorldDataset(
-        **{**dataset.__dict__, "c": label_of_class[dataset.c], "n_classes": int(label_of_class.max()) + 1}
-    )
+    return _with_c(dataset, label_of_class[dataset.c])
 
 
 def with_aux_label(dataset: WorldDataset, aux: str) -> WorldDataset:
@@ -107,8 +109,7 @@ def with_aux_label(dataset: WorldDataset, aux: str) -> WorldDataset:
         return dataset
     if aux not in dataset.groups:
         raise ExperimentError(f"aux label {aux!r} needs a world with a {aux!r} style knob; {dataset.world} has none")
-    values = dataset.groups[aux]
-    return WorldDataset(**{**dataset.__dict__, "c": values, "n_classes": int(values.max()) + 1})
+    return _with_c(dataset, dataset.groups[aux])
 
 
 def label_scores(features: dict[str, np.ndarray], parts: dict[str, WorldDataset], world: Any, seed: int) -> dict:

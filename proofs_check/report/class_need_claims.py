@@ -304,7 +304,7 @@ def claim_two_labels(ctx: ClaimContext) -> Finding:
         f"predicted for either label. Equivalence margin for 'no gain': ±{TWO_LABEL_MARGIN}.",
         markdown_table(("task", "label", "probe acc", "random init", "gain"), rows),
         figure,
-        {"rot4": run_numbers({"rot4": rot4})["rot4"], "hflip": run_numbers({"hflip": hflip})["hflip"]},
+        run_numbers({"rot4": rot4, "hflip": hflip}),
         primary,
         {
             f"marker gain, rot4 (≈ 0 within ±{TWO_LABEL_MARGIN})": gain["marker"],

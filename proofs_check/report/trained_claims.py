@@ -88,6 +88,11 @@ def exact_task_table(world: str, overrides: Mapping[str, object], tasks: Sequenc
     return markdown_table(("A", *(column for column, _, _ in EXACT_COLUMNS)), rows), numbers
 
 
+def world_label(world: str, overrides: Mapping[str, object]) -> str:
+    """``natural, n_classes 10``: a preset and its overrides, for titles and tables."""
+    return world + "".join(f", {k} {v}" for k, v in overrides.items())
+
+
 def _seven(
     ctx: ClaimContext, key: str, world: str, overrides: Mapping[str, object], relevant: Sequence[str]
 ) -> Finding:
@@ -100,7 +105,7 @@ def _seven(
     if ctx.primary_only:
         return Finding(None, "", primary=primary)
     secondary = {f"{t} - random init": per_seed(results[t], "probe_gain") for t in tasks}
-    label = world + "".join(f", {k} {v}" for k, v in overrides.items())
+    label = world_label(world, overrides)
     figure = seeds_figure(
         ctx.out / f"{key}.png",
         {t: probe[t] for t in tasks},
@@ -150,7 +155,7 @@ _SEVEN = {
     ),
 }
 for _key, (_world, _overrides, _relevant, _paper, _reason) in _SEVEN.items():
-    _label = _world + "".join(f", {k} {v}" for k, v in _overrides.items())
+    _label = world_label(_world, _overrides)
     claim(
         f"seven_trained_{_key}",
         f"The seven pretext tasks, trained ({_label})",

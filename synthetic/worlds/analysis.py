@@ -125,9 +125,10 @@ def analyze(
     out["H_A_given_X"] = h(J, "A", given="X")
     out["I_A_X_given_C"] = mi(J, "A", "X", given="C")
     out["I_A_C_given_X"] = mi(J, "A", "C", given="X")
+    bayes_a = _bayes_accuracy(p, x, a_idx, n_a)
     out["I_C_T"] = mi(with_posterior(J, "A", "X"), "C", "T")
     if class_blind and float(out["I_C_T"]) <= 1e-12:
-        out["bayes_acc_A_class_blind"] = _bayes_accuracy(p, x, a_idx, n_a)
+        out["bayes_acc_A_class_blind"] = bayes_a
         out["H_A_given_Z_class_blind"] = float(out["H_A_given_X"])
     elif class_blind:
         out["bayes_acc_A_class_blind"] = class_blind_accuracy(J)
@@ -136,7 +137,7 @@ def analyze(
     out["I_A_C_S_given_X"] = mi(J, "A", ("C", "S"), given="X")
     out["H_C_given_X"] = h(J, "C", given="X")
     out["I_C_X"] = mi(J, "C", "X")
-    out["bayes_acc_A_given_X"] = _bayes_accuracy(p, x, a_idx, n_a)
+    out["bayes_acc_A_given_X"] = bayes_a
     out["bayes_acc_A_given_X_C"] = _bayes_accuracy(p, x * n_c + c_idx, a_idx, n_a)
     out["bayes_acc_C_given_X"] = _bayes_accuracy(p, x, c_idx, n_c)
     out["I_A_Xerased"] = mi(J, "A", "Xerased")
