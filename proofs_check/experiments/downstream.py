@@ -114,9 +114,12 @@ def with_aux_label(dataset: WorldDataset, aux: str) -> WorldDataset:
 
 def label_scores(features: dict[str, np.ndarray], parts: dict[str, WorldDataset], world: Any, seed: int) -> dict:
     """``probe_acc_<label>`` (test) for each of the world's ``label_maps``: the same probe
-    protocol with that label in place of the class (no few-shot probes)."""
+    protocol with that label in place of the class (no few-shot probes). A label with one
+    value (``marked`` with one carrier) has nothing to probe and gets no key."""
     out = {}
     for name, label_of_class in getattr(world, "label_maps", {}).items():
+        if len(set(np.asarray(label_of_class).tolist())) < 2:
+            continue
         relabelled = {k: with_class_label(d, label_of_class) for k, d in parts.items()}
         out[f"probe_acc_{name}"] = probe_scores(features, relabelled, seed, few_shot=False)["probe_acc"]
     return out

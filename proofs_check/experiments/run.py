@@ -113,6 +113,7 @@ class _SeedRun:
             **{
                 f"probe_gain_{name}": trained[f"probe_acc_{name}"] - self.random_init[f"probe_acc_{name}"]
                 for name in getattr(self.world, "label_maps", {})
+                if f"probe_acc_{name}" in trained
             },
             "test_images": len(self.downstream["test"]),
         }

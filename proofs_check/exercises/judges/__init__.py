@@ -1,0 +1,1 @@
+"""The checkers of each exercise, one module per exercise (named like its student file)."""
