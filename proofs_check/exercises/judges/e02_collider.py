@@ -93,7 +93,9 @@ def bayes_accuracy(answer) -> str:
         for target, given in (("A", ("X",)), ("A", ("X", "C")), ("C", ("X",)), ("A", ())):
             value = number(call(answer, J, target, given), f"bayes_accuracy(J, {target!r}, {given!r})")
             if value > 1 + 1e-9:
-                raise Wrong(f"bayes_accuracy(J, {target!r}, {given!r}) is above 1: take the max over {target}, do not sum")
+                raise Wrong(
+                    f"bayes_accuracy(J, {target!r}, {given!r}) is above 1: take the max over {target}, do not sum"
+                )
             reference = _bayes(p, names, target, given)
             mistakes = {"the given variables were ignored": _bayes(p, names, target, ())}
             if given:

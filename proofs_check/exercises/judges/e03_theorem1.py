@@ -73,7 +73,9 @@ def directions_using_hypothesis(answer) -> str:
             if any(ineq.source == "constraint" and m != 0 for m, ineq in c.terms)
         ]
         if got != expected:
-            raise Wrong(f"on {name}: not the directions whose certificate uses the hypothesis (read each term's source)")
+            raise Wrong(
+                f"on {name}: not the directions whose certificate uses the hypothesis (read each term's source)"
+            )
     return "right on three proofs: only one direction of Theorem 1 needs A independent of C"
 
 

@@ -17,11 +17,9 @@
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 
 from proofs_check.exercises import check
 from synthetic.worlds import presets
-from theory import Joint
 
 # %% [markdown]
 # The world's four images, one per (class, rotation):
@@ -41,6 +39,7 @@ plt.show()
 #
 # Return the table p(c, a, x) as a (2, 2, 2) array.
 
+
 # %% answer="2.1"
 def six_nine_table():
     """p(c, a, x) of the six/nine world under a rotation by 0 or 180 degrees."""
@@ -58,6 +57,7 @@ check("2.1", six_nine_table)
 # `theory.mutual_information(J, "A", "C", given="X")` and friends. Check the identity
 # I(A;X) = I(A;X|C) - I(A;C|X) (true when I(A;C) = 0) on your numbers.
 
+
 # %% answer="2.2"
 def collider_terms(J):
     """The four information terms of a collider joint J over ("C", "A", "X")."""
@@ -74,6 +74,7 @@ check("2.2", collider_terms)
 # sum over values v of `given` of max over t of p(v, t) (with nothing given: max over t of
 # p(t)). Write `bayes_accuracy(J, target, given)` (`given` a tuple of names, maybe empty).
 # `J.marginal(*names).probabilities` gives the marginal table with axes in the order named.
+
 
 # %% answer="2.3"
 def bayes_accuracy(J, target, given):

@@ -16,9 +16,6 @@
 
 # %%
 from proofs_check.exercises import check
-from proofs_check.prover import prove
-from proofs_check.prover.counterexamples import relation_slack, search_counterexample
-from theory import Joint, mutual_information
 
 # %% [markdown]
 # ## Task 3.1: the difference, from the chain rule
@@ -26,6 +23,7 @@ from theory import Joint, mutual_information
 # Write I(A;Z) - I(A;Z|C) in terms that involve A and C (conditioned on Z or not), as a
 # string in the prover's notation, e.g. `"H(A) - I(A;C|Z)"`. It must hold for every
 # distribution, with no assumption.
+
 
 # %% answer="3.1"
 def t1_difference():
@@ -42,6 +40,7 @@ check("3.1", t1_difference)
 # `prove(statement, constraints)` takes a statement such as `"I(A;Z) >= 0"` and a list of
 # assumptions such as `["H(A|Z) = 0"]`. Return the result of proving Theorem 1 under the
 # one assumption it makes. Print `result.derivation()` to read the proof.
+
 
 # %% answer="3.2"
 def prove_t1():
@@ -62,6 +61,7 @@ check("3.2", prove_t1)
 # assumption with a non-zero multiplier. Which half of Theorem 1 holds for every
 # distribution?
 
+
 # %% answer="3.3"
 def directions_using_hypothesis(result):
     """1-based numbers of the certificates of ``result`` that use an assumption."""
@@ -78,6 +78,7 @@ check("3.3", directions_using_hypothesis)
 # so; a table makes it tangible. Return a `theory.Joint` over ("A", "C", "Z") on which it
 # fails: build one by hand (think of the smallest dependence you can), or take
 # `search_counterexample("I(A;Z) <= I(A;Z|C)").joint` and read what it found.
+
 
 # %% answer="3.4"
 def counterexample():
