@@ -26,7 +26,7 @@ import numpy as np
 
 from synthetic.worlds.interface import ExactWorld
 
-__all__ = ["BOUND_TOL", "BoundViolation", "bottleneck_information", "check_bound"]
+__all__ = ["BOUND_TOL", "BoundViolation", "bottleneck_information", "check_bound", "code_table"]
 
 BOUND_TOL = 1e-6  # float32 networks: probabilities sum to 1 within ~1e-7
 
@@ -42,13 +42,10 @@ def check_bound(name: str, value: float, limit: float, tol: float = BOUND_TOL) -
     return {"value": value, "limit": limit}
 
 
-def bottleneck_information(world: ExactWorld, transform: str, dataset: Any, model: Any) -> dict:
-    """Exact information of the learned categorical code Z with the world's latents."""
+def code_table(world: ExactWorld, transform: str, dataset: Any, model: Any) -> np.ndarray:
+    """q(z|x) of a categorical bottleneck for every image id of the world under ``transform``
+    (rows indexed like ``world.x_ids(transform)``; ids of zero-probability cells get code 0)."""
     import torch
-
-    from synthetic.nets.bottleneck import joint_with_codes_from_ids
-    from theory import Joint, entropy, mutual_information
-    from theory.essl import explaining_away_identity
 
     ids = dataset.latents["X"]
     unique, first = np.unique(ids, return_index=True)
@@ -59,7 +56,17 @@ def bottleneck_information(world: ExactWorld, transform: str, dataset: Any, mode
     q = np.zeros((int(x_ids.max()) + 1, q_rows.shape[1]))
     q[:, 0] = 1.0  # ids of zero-probability cells only; their rows never carry mass
     q[unique] = q_rows
-    table = joint_with_codes_from_ids(world.latent_table(transform).astype(np.float64), x_ids, q)
+    return q
+
+
+def bottleneck_information(world: ExactWorld, transform: str, dataset: Any, model: Any) -> dict:
+    """Exact information of the learned categorical code Z with the world's latents."""
+    from synthetic.nets.bottleneck import joint_with_codes_from_ids
+    from theory import Joint, entropy, mutual_information
+    from theory.essl import explaining_away_identity
+
+    q = code_table(world, transform, dataset, model)
+    table = joint_with_codes_from_ids(world.latent_table(transform).astype(np.float64), world.x_ids(transform)[0], q)
     J = Joint(table, names=("C", "S", "Abar", "A", "Z"))
     report = explaining_away_identity(J, a="A", c="C", z="Z", tol=1e-9)
     if not report.holds:
