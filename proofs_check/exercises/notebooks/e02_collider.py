@@ -17,9 +17,11 @@
 
 # %%
 import matplotlib.pyplot as plt
+import numpy as np
 
 from proofs_check.exercises import check
 from synthetic.worlds import presets
+from theory import Joint
 
 # %% [markdown]
 # The world's four images, one per (class, rotation):

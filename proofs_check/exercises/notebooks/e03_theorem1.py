@@ -16,6 +16,9 @@
 
 # %%
 from proofs_check.exercises import check
+from proofs_check.prover import prove
+from proofs_check.prover.counterexamples import relation_slack, search_counterexample
+from theory import Joint, mutual_information
 
 # %% [markdown]
 # ## Task 3.1: the difference, from the chain rule

@@ -23,6 +23,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from proofs_check.exercises import check
+from synthetic.transforms import PAPER_SEVEN
 from synthetic.worlds import presets
 from synthetic.worlds.pictures import save_grid
 

@@ -22,8 +22,10 @@ import contextlib
 from proofs_check.exercises import check
 from proofs_check.experiments.run import run_one
 from proofs_check.experiments.spec import Experiment
+from proofs_check.prover import prove
 from synthetic.config import TrainConfig
 from synthetic.worlds import glyphs, presets
+from synthetic.worlds.glyph_world import GlyphWorld
 
 natural = presets.get("natural", n_positions=5, n_colours=2)
 family = glyphs.symmetric(size=8)  # O, X, plus, H, Z, pinwheel, T, E, corner

@@ -17,12 +17,14 @@
 # (`world.analyze("rot4")["I_C_T"]` bits).
 
 # %%
+import numpy as np
 
 from proofs_check.exercises import check
 from proofs_check.experiments.checks import bottleneck_information, code_table
 from synthetic.config import TrainConfig
 from synthetic.training import build_model, train
 from synthetic.worlds import presets
+from theory import Joint, entropy, mutual_information
 
 # %% [markdown]
 # ## Task 8.1: the exact joint of latents and code
