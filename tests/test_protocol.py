@@ -222,3 +222,15 @@ def test_a_malformed_contrast_is_refused(kwargs, message):
 def test_one_seed_is_not_a_paired_comparison():
     with pytest.raises(ProofsCheckError, match="at least 2 seeds"):
         paired_contrast(Contrast("c", "accuracy"), {0: 0.1})
+
+
+def test_a_label_with_one_value_is_not_probed():
+    """``marked`` with one carrier: the carrier label is constant, the marker label is the class."""
+    from proofs_check.experiments.downstream import label_scores
+
+    experiment = Experiment("marked", "rot4", world_overrides={"n_carriers": 1, "n_positions": 1})
+    world = experiment.make_world()
+    _, parts = downstream_sets(experiment, seed=0)
+    features = {k: d.x.reshape(len(d), -1) for k, d in parts.items()}
+    scores = label_scores(features, parts, world, seed=0)
+    assert set(scores) == {"probe_acc_marker"} and 0 <= scores["probe_acc_marker"] <= 1
