@@ -1,9 +1,9 @@
 """Run time of each exercise with its solutions filled in, against starting an interpreter
-that imports the course, measured in the same run.
+that imports the libraries the exercises use, measured in the same run.
 
 Each row runs one exercise's whole notebook (every cell, training included) in a fresh
 interpreter, as ``essl-testbed exercises check`` does, and reports the wall time and the
-marks; the baseline row imports ``proofs_check.exercises`` and does nothing. Target: every
+marks; the baseline row imports matplotlib, sympy, torch and the course, and does nothing. Target: every
 exercise under two minutes on a laptop CPU (the training ones are the long ones).
 
     .venv/bin/python benchmarks/bench_exercises.py [--only 1 2 ...]
@@ -31,7 +31,7 @@ marks = mark_cells(fill(read(ex.path), read(SOURCE_SOLUTIONS / ex.path.name)))
 print(f"{marks.passed}/{marks.total}", len(marks.errors))
 """
 
-BASELINE = "import proofs_check.exercises; print('- 0')"
+BASELINE = "import matplotlib.pyplot, sympy, torch, proofs_check.exercises, synthetic.worlds; print('- 0')"
 
 
 def _timed(args: list[str]) -> tuple[float, str]:

@@ -54,7 +54,7 @@ def start(number: int | str, folder: str | Path = ".", notebook: bool = False, f
     return write_notebook(to_notebook(read(ex.path)), _target(folder, f"{ex.stem}.ipynb", force))
 
 
-def solutions_of(ex: Exercise, solutions: str | Path | None = None) -> Path:
+def _solutions_of(ex: Exercise, solutions: str | Path | None = None) -> Path:
     folder = Path(solutions) if solutions is not None else SOURCE_SOLUTIONS
     path = folder / ex.path.name
     if not path.is_file():
@@ -80,7 +80,7 @@ def export(
     chosen = [exercise(n) for n in numbers] if numbers else list(EXERCISES)
     written = []
     for ex in chosen:
-        student, answers = read(ex.path), read(solutions_of(ex, solutions))
+        student, answers = read(ex.path), read(_solutions_of(ex, solutions))
         if fmt == "solved":
             path = _target(folder, f"{ex.stem}_solved.py", force)
             path.write_text(unparse(fill(student, answers)), encoding="utf-8")
