@@ -14,11 +14,26 @@
 # *pruned* (Principle III).
 
 # %%
+import tempfile
+
+import matplotlib.pyplot as plt
+
 from proofs_check.exercises import check
 from proofs_check.experiments.run import run_one
 from proofs_check.experiments.spec import Experiment
 from synthetic.config import TrainConfig
 from synthetic.worlds import presets
+from synthetic.worlds.pictures import save_grid
+
+# %% [markdown]
+# The cue: the lit top-left pixel turns with the glyph (columns: the four rotations).
+
+# %%
+path = save_grid(presets.get("shortcut"), "rot4", f"{tempfile.mkdtemp()}/shortcut.png", n_rows=2)
+plt.figure(figsize=(6, 3))
+plt.imshow(plt.imread(path))
+plt.axis("off")
+plt.show()
 
 # %% [markdown]
 # ## Task 5.1: the cue, exactly

@@ -50,6 +50,22 @@ def round_world():
 check("6.1", round_world)
 
 # %% [markdown]
+# Your world under the four rotations: every column should look like a possible raw image.
+
+# %%
+import tempfile
+
+import matplotlib.pyplot as plt
+
+from synthetic.worlds.pictures import save_grid
+
+path = save_grid(round_world(), "rot4", f"{tempfile.mkdtemp()}/round.png", n_rows=3)
+plt.figure(figsize=(6, 3))
+plt.imshow(plt.imread(path))
+plt.axis("off")
+plt.show()
+
+# %% [markdown]
 # ## Task 6.2: prove that no encoder learns about A
 #
 # State it for every encoder at once: prove I(A;Z) = 0 from what the world gives you
