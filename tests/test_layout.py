@@ -107,6 +107,7 @@ def test_import_theory_and_worlds_load_no_torch():
         ["worlds"],
         ["analyze", "--world", "six-nine", "--transform", "rot2"],
         ["check", "--world", "six-nine", "--transform", "rot2"],
+        ["exercises", "list"],
     ],
 )
 def test_commands_that_do_not_train_load_no_torch(argv):
