@@ -47,14 +47,14 @@ def main() -> None:
     parser.add_argument("--only", type=int, nargs="+", help="these exercises only")
     args = parser.parse_args()
     seconds, _ = _timed(["-c", BASELINE])
-    print(f"{'exercise':<52} {'marks':>6} {'cell errors':>11} {'seconds':>8} {'x baseline':>10}")
-    print(f"{'(baseline: import the libraries)':<52} {'':>6} {'':>11} {seconds:8.1f} {1.0:10.1f}")
+    print(f"{'exercise':<56} {'marks':>6} {'cell errors':>11} {'seconds':>8} {'x baseline':>10}")
+    print(f"{'(baseline: import the libraries)':<56} {'':>6} {'':>11} {seconds:8.1f} {1.0:10.1f}")
     for ex in EXERCISES:
         if args.only and ex.number not in args.only:
             continue
         took, line = _timed(["-c", RUN, str(ex.number)])
         marks, errors = line.split()
-        print(f"{ex.number}. {ex.title:<49} {marks:>6} {errors:>11} {took:8.1f} {took / seconds:10.1f}")
+        print(f"{ex.number}. {ex.title:<53} {marks:>6} {errors:>11} {took:8.1f} {took / seconds:10.1f}")
 
 
 if __name__ == "__main__":
