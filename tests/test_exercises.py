@@ -218,6 +218,103 @@ MISTAKES = [
 ]
 
 
+GAMING = [  # answers that game a checker or are subtly wrong; each must fail
+    (
+        "8.2",
+        "def answer(J):\n    return {'I_A_Z': 0, 'I_C_Z': 0, 'I_A_Z_given_C': 0, 'I_A_C_given_Z': 0, 'H_C_given_Z': 1}",
+    ),
+    (
+        "7.2",
+        "from hypothesis import given, settings, strategies as st\n"
+        "@settings(max_examples=5, deadline=None)\n@given(st.integers())\ndef answer(J):\n"
+        "    assert not hasattr(J, 'names')",
+    ),
+    (
+        "7.2",
+        "from hypothesis import given, settings\nfrom proofs_check.strategies import essl_models\n"
+        "@settings(max_examples=5, deadline=None)\n@given(essl_models())\ndef answer(J):\n"
+        "    assert (np.asarray(J.probabilities) == 0).any()",
+    ),
+    ("6.2", "from proofs_check.prover import prove\ndef answer():\n    return prove('I(A;Z) >= 0')"),
+    ("3.2", "from proofs_check.prover import prove\ndef answer():\n    return prove('I(A;Z) >= I(A;Z|C) - I(A;C|Z)')"),
+    (
+        "5.2",
+        "def answer(a, b, key):\n    if len(a) != len(b):\n        raise ValueError\n"
+        "    bs = {r['seed']: r[key] for r in b}\n    return {r['seed']: r[key] - bs[r['seed']] for r in a if r['seed'] in bs}",
+    ),
+    (
+        "5.2",
+        "def answer(a, b, key):\n    if len(a) != 4 or len(b) != 4:\n        raise ValueError\n"
+        "    return {0: 0.08, 1: 0.13, 2: 0.25, 3: 0.30}",
+    ),
+    ("3.1", "def answer():\n    return 'I(Z;A) - I(Z;A|C)'"),
+    (
+        "5.1",
+        "def answer(w):\n    a = w.analyze('rot4', class_blind=False)\n    return a['I_A_X'], a['I_A_corners'], a['H_A_given_Xerased']",
+    ),
+    (
+        "6.3",
+        "def answer(d, margin):\n    v = list(d.values())\n    if all(abs(x) < margin for x in v):\n        return 'supported'\n"
+        "    return 'contradicted' if all(abs(x) > margin for x in v) else 'inconclusive'",
+    ),
+    (
+        "8.1",
+        "from theory import Joint\ndef answer(w, t, q):\n    ids = w.x_ids(t)[0]\n    return Joint(q[ids] / q[ids].sum(), names=('C', 'S', 'Abar', 'A', 'Z'))",
+    ),
+    (
+        "2.2",
+        "from theory import mutual_information as mi\ndef answer(J):\n    return {'I_A_C': 0.0, 'I_A_C_given_X': mi(J, 'A', 'C', given='X'),"
+        " 'I_A_X': mi(J, 'A', 'X'), 'I_A_X_given_C': mi(J, 'A', 'X', given='C')}",
+    ),
+    ("3.3", "def answer(result):\n    return [len(result.certificates)] if result.constraints else []"),
+    ("3.3", "def answer(result):\n    return [2.9] if len(result.certificates) == 2 else []"),
+    (
+        "8.3",
+        "def answer(info, exact):\n    return {'data_processing': info['I_A_Z'] < 1.25, 'class_cap': info['I_C_Z'] < 2,"
+        " 't1_identity': info['I_A_C_given_Z'] > 0.1, 't1_floor': info['H_C_given_Z'] > 1.3}",
+    ),
+    ("1.2", "def answer():\n    import sympy\n    return sympy.Symbol('h')"),
+    (
+        "4.3",
+        "def answer(table):\n    return {'rot4', 'vflip'} if sum(b > 0.5 for _, b in table.values()) == 2 else {'rot4'}",
+    ),
+]
+
+CORRECT_VARIANTS = [  # right answers in another form; each must pass
+    (
+        "3.2",
+        "from proofs_check.prover import prove\ndef answer():\n    return prove('I(A;Z|C) - I(A;C|Z) = I(A;Z)', ['I(C;A) = 0'])",
+    ),
+    (
+        "3.2",
+        "from proofs_check.prover import prove\ndef answer():\n    return prove('I(A;Z) = I(A;Z|C) - I(A;C|Z)', ['H(A) = H(A|C)'])",
+    ),
+    (
+        "6.2",
+        "from proofs_check.prover import prove\ndef answer():\n    return prove('I(A;Z) <= 0', ['I(A;X) = 0', 'I(A;Z|X) = 0'])",
+    ),
+    (
+        "7.2",
+        "import pytest\nfrom hypothesis import given, settings\nfrom proofs_check.strategies import essl_models\n"
+        "from theory import mutual_information as mi\n@settings(max_examples=5, deadline=None)\n@given(essl_models())\n"
+        "def answer(J):\n    r = float(mi(J, 'A', 'Z') - mi(J, 'A', 'Z', given='C') + mi(J, 'A', 'C', given='Z'))\n"
+        "    if abs(r) > 1e-9:\n        pytest.fail('Theorem 1 is off')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "source"), GAMING, ids=[f"{t}-{i}" for i, (t, _) in enumerate(GAMING)])
+def test_a_gamed_answer_fails(task, source):
+    verdict = grade(task, _wrong(source))
+    assert verdict.status == "failed", verdict
+
+
+@pytest.mark.parametrize(("task", "source"), CORRECT_VARIANTS, ids=[t for t, _ in CORRECT_VARIANTS])
+def test_a_right_answer_in_another_form_passes(task, source):
+    verdict = grade(task, _wrong(source))
+    assert verdict.passed, verdict
+
+
 @pytest.mark.parametrize(("task", "source", "says"), MISTAKES, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(MISTAKES)])
 def test_a_wrong_answer_is_diagnosed(task, source, says):
     verdict = grade(task, _wrong(source, {"H": _entropy}))

@@ -105,7 +105,9 @@ def grade(task: str, answer: Any) -> Verdict:
         return Verdict(task, "failed", str(wrong))
     except NotImplementedError:
         return Verdict(task, "not attempted", "the answer still raises NotImplementedError: fill it in")
-    except Exception as err:  # the student's code failed inside the judge's call
+    except KeyboardInterrupt:
+        raise
+    except BaseException as err:  # the student's code failed inside the judge's call (pytest.fail included)
         return Verdict(task, "error", f"calling your answer raised {type(err).__name__}: {err}")
     return Verdict(task, "passed", message)
 
@@ -165,7 +167,9 @@ def run_cells(cells: Sequence[Cell], *, until: str | None = None, name: str = "e
                 continue
             try:
                 exec(compile(cell.source, f"<{name} cell {i}>", "exec"), namespace)
-            except Exception as err:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as err:  # a student's cell may call sys.exit or pytest.fail
                 errors.append(CellError(i, f"{type(err).__name__}: {err}"))
             if until is not None and any(v.task == until for v in verdicts):
                 break

@@ -12,9 +12,10 @@ verdict. Intervals are shown unadjusted.
   :data:`ALPHA` and the mean difference has the predicted sign, *contradicted* when it is
   below ALPHA with the other sign, *inconclusive* otherwise;
 * direction 0 (equivalence, margin δ): *supported* when the adjusted equivalence p-value
-  (the larger of the bootstrap shares at or beyond +δ and at or below -δ) is below ALPHA, so
-  the interval lies inside ±δ; *contradicted* when the whole 95% interval lies beyond +δ or
-  below -δ (an effect of at least δ); *inconclusive* otherwise.
+  (the larger of the bootstrap shares at or beyond +δ and at or below -δ) is below ALPHA
+  (two one-sided tests: unadjusted, the 90% interval lies inside ±δ); *contradicted* when
+  the whole 95% interval lies beyond +δ or below -δ (an effect of at least δ);
+  *inconclusive* otherwise.
 
 With few seeds a percentile bootstrap is too narrow (it ignores that the seeds' spread is
 itself estimated): at 5 seeds read an interval as indicative, and prefer the full profile.

@@ -173,8 +173,9 @@ def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: floa
         f"from its primary contrast, declared in code before the run: per-seed paired differences, a "
         f"percentile-bootstrap 95% interval of their mean ({RESAMPLES:,} resamples; shown unadjusted) and bootstrap "
         f"p-values Holm-adjusted over every trained claim's primary contrast (α = {ALPHA}). *supported*: the "
-        "adjusted p is below α in the predicted direction (for a prediction of no effect: the interval lies inside "
-        "the declared margin); *contradicted*: below α in the other direction (or an effect beyond the margin); "
+        "adjusted p is below α in the predicted direction (for a prediction of no effect: the adjusted equivalence "
+        "p-value of two one-sided tests against the declared margin is below α, i.e. unadjusted, the 90% interval lies "
+        "inside the margin); *contradicted*: below α in the other direction (or an effect beyond the margin); "
         "*inconclusive* otherwise. With few seeds a percentile interval is too narrow: read quick-profile verdicts "
         "as indicative.",
         "",

@@ -51,6 +51,8 @@ def exact_entropy(answer) -> str:
         raise Wrong(f"the answer should be a sympy expression, got a {type(value).__name__}")
     if value.atoms(sympy.Float):
         raise Wrong("the expression contains floating-point numbers: write 1/4 as Rational(1, 4), not 0.25")
+    if not isinstance(value, sympy.Expr) or value.free_symbols or not value.is_finite:
+        raise Wrong("the answer should be a finite number: no free symbols, equations or nan")
     reference = entropy(Joint.from_weights([1, 3], names=("A",)), "A")
     diff = sympy.N(value - reference, 40)
     if abs(diff) < 1e-30:
@@ -99,6 +101,7 @@ def conditional_mi_bits(answer) -> str:
             - H(0),
             "this is I(X;Y,Z), the information X shares with Y and Z together": H(0) + H(1, 2) - H(0, 1, 2),
             "the -H(Z) term is missing": H(0, 2) + H(1, 2) - H(0, 1, 2),
+            "the last term should be -H(Z), the conditioning variable's entropy": H(0, 2) + H(1, 2) - H(0, 1, 2) - H(0),
         }
         diagnose(value, reference, f"on the table of shape {p.shape}", mistakes)
     return "right on 5 tables, including an XOR, where I(X;Y) = 0 but I(X;Y|Z) = 1"

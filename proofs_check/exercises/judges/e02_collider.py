@@ -55,9 +55,15 @@ def six_nine_table(answer) -> str:
 _TERMS = ("I_A_C", "I_A_C_given_X", "I_A_X", "I_A_X_given_C")
 
 
+def _dependent_table() -> np.ndarray:
+    """Any joint over (C, A, X): here A depends on C."""
+    p = np.random.default_rng(5).integers(1, 5, size=(2, 3, 2)).astype(float)
+    return p / p.sum()
+
+
 @judge("2.2")
 def collider_terms(answer) -> str:
-    for p in collider_tables():
+    for p in [*collider_tables(), _dependent_table()]:
         J = Joint(p, names=("C", "A", "X"))
         got = call(answer, J)
         if not isinstance(got, dict) or set(got) != set(_TERMS):
@@ -74,7 +80,7 @@ def collider_terms(answer) -> str:
             others = {f"this is the value of {k}: check the variables and the conditioning": ref[k] for k in _TERMS}
             others.pop(f"this is the value of {key}: check the variables and the conditioning")
             diagnose(values[key], ref[key], f"{key} on a {p.shape} collider", others)
-    return "all four terms right, on the six/nine table and two drawn colliders"
+    return "all four terms right, on the six/nine table, two drawn colliders and a joint where A depends on C"
 
 
 def _bayes(p: np.ndarray, names: tuple[str, ...], target: str, given: tuple[str, ...]) -> float:
@@ -97,10 +103,15 @@ def bayes_accuracy(answer) -> str:
                     f"bayes_accuracy(J, {target!r}, {given!r}) is above 1: take the max over {target}, do not sum"
                 )
             reference = _bayes(p, names, target, given)
-            mistakes = {"the given variables were ignored": _bayes(p, names, target, ())}
+            mistakes = {"this ignores every given variable": _bayes(p, names, target, ())}
             if given:
-                mistakes["this takes the max over the given variables too: sum over them instead"] = float(
-                    J.marginal(*given, target).probabilities.max()
+                t = J.marginal(*given, target).probabilities
+                rows = t.reshape(-1, t.shape[-1])
+                mistakes["this takes the max over the given variables too: sum over them instead"] = float(t.max())
+                mistakes["max and sum are swapped: take the max over the target, sum over the given values"] = float(
+                    rows.max(axis=0).sum()
                 )
+            if len(given) == 2:
+                mistakes["this uses only the first given variable"] = _bayes(p, names, target, given[:1])
             diagnose(value, reference, f"bayes_accuracy(J, {target!r}, {given!r}) on a {p.shape} collider", mistakes)
     return "right on every (target, given) pair of three colliders"

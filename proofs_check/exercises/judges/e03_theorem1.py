@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from proofs_check.prover import ExpressionSyntaxError, ProofResult, prove
 from proofs_check.prover.counterexamples import relation_slack
 from proofs_check.prover.shannon import is_identity
@@ -10,6 +12,8 @@ from ..checking import Wrong, judge
 from ._common import call
 
 T1 = "I(A;Z) = I(A;Z|C) - I(A;C|Z)"
+T1_GOAL = "I(A;Z) - I(A;Z|C) + I(A;C|Z)"
+_A_AND_Z = re.compile(r"I\(\s*(A\s*;\s*Z|Z\s*;\s*A)\s*[|)]")
 HYPOTHESIS = "I(A;C) = 0"
 UPPER = "I(A;Z) <= I(A;Z|C)"
 
@@ -19,7 +23,7 @@ def t1_difference(answer) -> str:
     text = call(answer)
     if not isinstance(text, str):
         raise Wrong(f"return the expression as a string such as 'H(A) - I(A;C)', got a {type(text).__name__}")
-    if "I(A;Z" in text.replace(" ", ""):
+    if _A_AND_Z.search(text):
         raise Wrong("write the difference without I(A;Z) or I(A;Z|C): in terms of A and C, given Z or not")
     target = "I(A;Z) - I(A;Z|C)"
     try:
@@ -30,10 +34,14 @@ def t1_difference(answer) -> str:
         raise Wrong(f"the prover cannot parse your expression: {err}") from None
     if flipped:
         raise Wrong("the sign is flipped")
-    if is_identity(target, f"({text}) + I(A;C)") or is_identity(target, f"({text}) - I(A;C)"):
-        raise Wrong("a term is missing or has the wrong sign: one that vanishes only when A and C are independent")
-    if is_identity(target, f"({text}) - I(A;C|Z)") or is_identity(target, f"({text}) + I(A;C|Z)"):
-        raise Wrong("a term is missing or has the wrong sign: the explaining-away term, given Z")
+    for term, name in (
+        ("I(A;C)", "one that vanishes only when A and C are independent"),
+        ("I(A;C|Z)", "the explaining-away term, given Z"),
+    ):
+        if is_identity(target, f"({text}) + {term}") or is_identity(target, f"({text}) - {term}"):
+            raise Wrong(f"a term is missing: {name}")
+        if is_identity(target, f"({text}) + 2*{term}") or is_identity(target, f"({text}) - 2*{term}"):
+            raise Wrong(f"a term has the wrong sign: {name}")
     raise Wrong("not equal to I(A;Z) - I(A;Z|C) for every distribution: expand both with the chain rule")
 
 
@@ -42,13 +50,14 @@ def prove_t1(answer) -> str:
     result = call(answer)
     if not isinstance(result, ProofResult):
         raise Wrong(f"return what proofs_check.prover.prove returns, got a {type(result).__name__}")
-    if not is_identity(f"({result.statement.lhs}) - ({result.statement.rhs})", "I(A;Z) - I(A;Z|C) + I(A;C|Z)"):
-        raise Wrong(f"the statement proved is {result.statement}, not Theorem 1's identity")
+    goal, kind = result.statement.normalized()
+    if kind != "=" or not (is_identity(goal, T1_GOAL) or is_identity(goal, f"-({T1_GOAL})")):
+        raise Wrong(f"the statement proved is {result.statement}, not Theorem 1's identity (an equality)")
     if not result.proved:
         raise Wrong("the prover did not prove it: which assumption does Theorem 1 make about A and C?")
     if not result.verify():
         raise Wrong("the certificates do not verify")
-    extra = [str(c) for c in result.constraints if str(c) != HYPOTHESIS]
+    extra = [str(c) for c in result.constraints if not prove(str(c), [HYPOTHESIS], find_counterexample=False).proved]
     if extra:
         raise Wrong(f"proved with more assumptions than Theorem 1 makes: {'; '.join(extra)}")
     return "proved from A independent of C alone, with exact certificates"
@@ -58,15 +67,20 @@ def prove_t1(answer) -> str:
 def directions_using_hypothesis(answer) -> str:
     cases = (
         (prove(T1, [HYPOTHESIS]), "Theorem 1's identity"),
+        (prove("I(A;Z|C) - I(A;C|Z) = I(A;Z)", [HYPOTHESIS]), "Theorem 1's identity, sides swapped"),
+        (prove("I(A;Z) = I(A;Z|C)", [HYPOTHESIS, "I(A;C|Z) = 0"]), "an identity that needs two assumptions"),
         (prove(UPPER, [HYPOTHESIS]), "the upper bound I(A;Z) <= I(A;Z|C)"),
         (prove("I(A;Z) >= I(A;Z|C) - H(C|Z)"), "the lower bound, proved without assumptions"),
     )
     for result, name in cases:
         got = call(answer, result)
         try:
-            got = sorted(int(d) for d in got)
+            numbers = sorted(int(d) for d in got)
         except (TypeError, ValueError):
             raise Wrong(f"return a list of direction numbers (1, 2, ...), got {got!r}") from None
+        if numbers != sorted(got):
+            raise Wrong(f"direction numbers are whole numbers, got {got!r}")
+        got = numbers
         expected = [
             i + 1
             for i, c in enumerate(result.certificates)
@@ -76,7 +90,7 @@ def directions_using_hypothesis(answer) -> str:
             raise Wrong(
                 f"on {name}: not the directions whose certificate uses the hypothesis (read each term's source)"
             )
-    return "right on three proofs: only one direction of Theorem 1 needs A independent of C"
+    return "right on five proofs: only one direction of Theorem 1 needs A independent of C"
 
 
 @judge("3.4")

@@ -33,7 +33,7 @@ def _names(value, what: str) -> set[str]:
 @judge("4.1")
 def my_prediction(answer) -> str:
     names = _names(call(answer), "the prediction")
-    return f"prediction recorded ({len(names)} of 7 predicted class-relevant); task 4.3 scores it"
+    return f"prediction recorded ({len(names)} of 7 predicted class-relevant); the cell after task 4.3 scores it"
 
 
 @judge("4.2")
@@ -68,6 +68,10 @@ def relevance_table(answer) -> str:
                 analysis["class_relevant_bits"],
                 f"class-relevant bits of {where}",
                 {
+                    "a negative value was clipped to 0: report it as computed": max(
+                        analysis["class_relevant_bits"], 0.0
+                    ),
+                    "this is H(A|Xerased): subtract H(A|X)": analysis["H_A_given_Xerased"],
                     "this is I(A;Xerased), what the class-erased view shows: subtract H(A|X) from H(A|Xerased)": analysis[
                         "I_A_Xerased"
                     ],
@@ -86,6 +90,8 @@ def class_relevant(answer) -> str:
     expected = {t for t, (_, bits) in table.items() if bits > TOL}
     got = _names(call(answer, table), "the class-relevant set")
     if got != expected:
+        if got == {t for t, (_, bits) in table.items() if abs(bits) > TOL}:
+            raise Wrong("a negative value is not class-relevant")
         raise Wrong("not the set of transformations whose class-relevant bits are positive on natural")
     noisy = {"rot4": (2.0, 2.0), "vflip": (1.0, 3e-13), "hflip": (0.0, -4e-14), "invert": (1.0, -0.06)}
     noisy.update({t: (1.0, 0.0) for t in PAPER_SEVEN if t not in noisy})
@@ -98,4 +104,7 @@ def class_relevant(answer) -> str:
         raise Wrong("a negative value (-0.06 bits) is not class-relevant")
     if got != {"rot4"}:
         raise Wrong("on a second table (rot4 2 bits, the rest 0 or noise) the set is wrong")
+    third = {t: (1.0, 0.0) for t in PAPER_SEVEN} | {"blur4": (2.0, 0.7), "jigsaw": (3.7, 1.2), "rot4": (2.0, 1e-3)}
+    if _names(call(answer, third), "the class-relevant set") != {"blur4", "jigsaw", "rot4"}:
+        raise Wrong("on a third table (blur4 0.7, jigsaw 1.2 and rot4 0.001 bits, the rest 0) the set is wrong")
     return f"right: {len(expected)} of 7 are class-relevant on natural; compare with your prediction below"

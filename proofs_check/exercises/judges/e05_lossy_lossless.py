@@ -7,7 +7,7 @@ from functools import lru_cache
 from ..checking import Wrong, judge
 from ._common import call, diagnose, number, raises
 
-WORLDS = (("natural", {"n_positions": 5}), ("shortcut", {}), ("shortcut", {"base": "crop-flip"}))
+WORLDS = (("natural", {"n_positions": 5}), ("shortcut", {}), ("shortcut", {"base": "crop-flip"}), ("occluded", {}))
 
 
 @lru_cache(maxsize=4)
@@ -43,7 +43,7 @@ def cue_numbers(answer) -> str:
             f"class-relevant bits {where}",
             {"this is H(A|Xerased); subtract H(A|X)": a["H_A_given_Xerased"]},
         )
-    return "right on natural, shortcut and shortcut with crop-flip"
+    return "right on natural, shortcut, shortcut with crop-flip and occluded"
 
 
 def _runs(seeds, gains):
@@ -69,7 +69,13 @@ def paired_differences(answer) -> str:
             f"the difference at seed {seed}",
             {"runs were paired by their position in the lists, not by seed": by_position[seed]},
         )
-    unmatched = _runs([0, 1, 5], [0.1, 0.2, 0.3])
-    if not raises(lambda: call(answer, a, unmatched, "probe_gain"), ValueError):
-        raise Wrong("seeds 2 and 3 have no partner and seed 5 none either: raise ValueError, do not drop them silently")
+    other = [{"seed": r["seed"], "probe_acc": 1 - r["probe_gain"]} for r in a]
+    if call(answer, other, other, "probe_acc") != dict.fromkeys(range(4), 0.0):
+        raise Wrong("comparing a condition with itself on the key 'probe_acc' should give 0 at every seed")
+    for unmatched in (_runs([0, 1, 5], [0.1, 0.2, 0.3]), _runs([0, 1, 2, 5], [0.1, 0.2, 0.3, 0.4])):
+        if not raises(lambda unmatched=unmatched: call(answer, a, unmatched, "probe_gain"), ValueError):
+            seeds = sorted(r["seed"] for r in unmatched)
+            raise Wrong(
+                f"against runs of seeds {seeds}, some seeds have no partner: raise ValueError, do not drop them"
+            )
     return "paired by seed (a minus b), and unmatched seeds are an error"

@@ -19,8 +19,11 @@ def round_world(answer) -> str:
         raise Wrong(f"return a glyph world (synthetic.worlds.glyph_world.GlyphWorld), got a {type(world).__name__}")
     if world.n_classes < 2:
         raise Wrong("a world with one class has nothing to probe: use at least two glyphs")
-    if world.n_styles < 4:
-        raise Wrong(f"{world.n_styles} style(s): the probe needs held-out styles; vary position, colour or stroke")
+    positions = getattr(world, "knob_values", {}).get("position", ())
+    if len(positions) < 5:
+        raise Wrong(
+            f"{len(positions)} position(s): draw the glyphs at natural's five positions, so that moving matters"
+        )
     a = world.analyze("rot4", class_blind=False)
     if a["I_A_X"] > 1e-9:
         raise Wrong(
@@ -41,9 +44,12 @@ def nothing_to_learn_proof(answer) -> str:
     result = call(answer)
     if not isinstance(result, ProofResult):
         raise Wrong(f"return what proofs_check.prover.prove returns, got a {type(result).__name__}")
-    goal = f"({result.statement.lhs}) - ({result.statement.rhs})"
-    if not (is_identity(goal, "I(A;Z)") or is_identity(goal, "-I(A;Z)")):
-        raise Wrong(f"the statement proved is {result.statement}; prove that I(A;Z) is 0 (or at most 0)")
+    goal, kind = result.statement.normalized()
+    says_zero = (kind == "=" and (is_identity(goal, "I(A;Z)") or is_identity(goal, "-I(A;Z)"))) or (
+        kind == ">=" and is_identity(goal, "-I(A;Z)")
+    )
+    if not says_zero:
+        raise Wrong(f"the statement proved is {result.statement}; prove that I(A;Z) = 0 (or I(A;Z) <= 0)")
     if not result.proved or not result.verify():
         raise Wrong("the prover did not prove it: say that A is invisible in X, and how Z is computed from X")
     for constraint in result.constraints:
@@ -61,9 +67,14 @@ def _library_verdict(differences: dict[int, float], margin: float) -> str:
 
 
 _DATA = {
-    "tight around 0": ({s: d for s, d in enumerate([0.01, -0.01, 0.0, 0.02, -0.02, 0.01, 0.0, -0.01])}, 0.05),
-    "a clear effect": ({s: d for s, d in enumerate([0.20, 0.22, 0.18, 0.25, 0.21, 0.19, 0.23, 0.20])}, 0.05),
-    "wide around 0": ({s: d for s, d in enumerate([0.15, -0.12, 0.08, -0.10, 0.02, 0.11, -0.09, 0.0])}, 0.05),
+    "tight around 0": (dict(enumerate([0.01, -0.01, 0.0, 0.02, -0.02, 0.01, 0.0, -0.01])), 0.05),
+    "a clear effect": (dict(enumerate([0.20, 0.22, 0.18, 0.25, 0.21, 0.19, 0.23, 0.20])), 0.05),
+    "wide around 0": (dict(enumerate([0.15, -0.12, 0.08, -0.10, 0.02, 0.11, -0.09, 0.0])), 0.05),
+    "wide around 0, with a wider margin": (dict(enumerate([0.15, -0.12, 0.08, -0.10, 0.02, 0.11, -0.09, 0.0])), 0.2),
+    "near 0 with one seed beyond the margin": (
+        dict(enumerate([0.07, -0.01, 0.0, 0.01, -0.02, 0.0, 0.01, -0.01])),
+        0.05,
+    ),
 }
 
 

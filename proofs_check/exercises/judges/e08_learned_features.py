@@ -18,9 +18,10 @@ BOUND_KEYS = ("data_processing", "class_cap", "t1_identity", "t1_floor")
 
 @lru_cache(maxsize=1)
 def _world():
+    """Six/nine with an uneven class prior and a mirror pose: a latent table that is not uniform."""
     from synthetic.worlds import presets
 
-    return presets.get("six-nine", pose="rot2")
+    return presets.get("six-nine", class_prior=(0.3, 0.7), pose="hflip")
 
 
 def _codes(n_x: int, n_z: int, seed: int) -> np.ndarray:
@@ -58,12 +59,11 @@ def code_joint(answer) -> str:
 
 @judge("8.2")
 def code_information(answer) -> str:
-    from synthetic.nets.bottleneck import joint_with_codes_from_ids
 
-    world = _world()
-    p, ids = world.latent_table("rot2").astype(float), world.x_ids("rot2")[0]
-    for seed in (2, 3):
-        J = Joint(joint_with_codes_from_ids(p, ids, _codes(int(ids.max()) + 1, 3, seed)), names=NAMES)
+    rng = np.random.default_rng(17)
+    for shape in ((2, 2, 1, 2, 3), (3, 1, 2, 2, 2)):
+        p = rng.dirichlet(np.ones(int(np.prod(shape)))).reshape(shape)
+        J = Joint(p, names=NAMES)
         got = call(answer, J)
         if not isinstance(got, dict) or set(got) != set(INFO_KEYS):
             raise Wrong(f"return a dict with the keys {', '.join(INFO_KEYS)}")
@@ -78,18 +78,24 @@ def code_information(answer) -> str:
         for key in INFO_KEYS:
             others = {f"this is {k}: check the variables and the conditioning": v for k, v in ref.items() if k != key}
             diagnose(number(got[key], key), ref[key], key, others)
-    return "all five terms right on two drawn codes"
+    return "all five terms right on two drawn joints"
 
 
 _CONSISTENT = {
     "info": {"I_A_Z": 0.8, "I_C_Z": 0.5, "I_A_Z_given_C": 1.0, "I_A_C_given_Z": 0.2, "H_C_given_Z": 1.5},
     "exact": {"I_A_X": 1.2, "I_C_X": 1.9},
 }
-_VIOLATIONS = {
-    "data_processing": {"info": {"I_A_Z": 1.3, "I_A_Z_given_C": 1.5}},
-    "class_cap": {"info": {"I_C_Z": 2.1}},
-    "t1_identity": {"info": {"I_A_C_given_Z": 0.05}},
-    "t1_floor": {"info": {"I_A_Z_given_C": 2.5, "I_A_C_given_Z": 1.7, "H_C_given_Z": 1.2}},
+_VIOLATIONS = (
+    ("data_processing", {"info": {"I_A_Z": 1.3, "I_A_Z_given_C": 1.5}}),
+    ("data_processing", {"exact": {"I_A_X": 0.5}}),
+    ("class_cap", {"info": {"I_C_Z": 2.1}}),
+    ("class_cap", {"exact": {"I_C_X": 0.3}}),
+    ("t1_identity", {"info": {"I_A_C_given_Z": 0.05}}),
+    ("t1_floor", {"info": {"I_A_Z_given_C": 2.5, "I_A_C_given_Z": 1.7, "H_C_given_Z": 1.2}}),
+)
+_SMALL = {
+    "info": {"I_A_Z": 0.08, "I_C_Z": 0.05, "I_A_Z_given_C": 0.1, "I_A_C_given_Z": 0.02, "H_C_given_Z": 0.15},
+    "exact": {"I_A_X": 0.09, "I_C_X": 0.06},
 }
 
 
@@ -101,7 +107,7 @@ def _case(change: dict) -> tuple[dict, dict]:
 
 @judge("8.3")
 def bounds(answer) -> str:
-    for broken, change in [(None, {})] + list(_VIOLATIONS.items()):
+    for broken, change in [(None, {}), (None, _SMALL), *_VIOLATIONS]:
         info, exact = _case(change)
         got = call(answer, dict(info), dict(exact))
         if not isinstance(got, dict) or set(got) != set(BOUND_KEYS):

@@ -41,8 +41,9 @@ check("3.1", t1_difference)
 # ## Task 3.2: prove Theorem 1
 #
 # `prove(statement, constraints)` takes a statement such as `"I(A;Z) >= 0"` and a list of
-# assumptions such as `["H(A|Z) = 0"]`. Return the result of proving Theorem 1 under the
-# one assumption it makes. Print `result.derivation()` to read the proof.
+# assumptions such as `["H(A|Z) = 0"]`. Return the result of proving Theorem 1's identity
+# (an equality; either side first) under the one assumption it makes, written in any
+# equivalent form. Print `result.derivation()` to read the proof.
 
 
 # %% answer="3.2"

@@ -10,8 +10,8 @@
 # the top-left corner, drawn *before* the rotation: it moves with A, so the four corners
 # reveal A for any class, and a network can solve rotation prediction by looking at one
 # pixel. A *base augmentation* (random shifts and flips applied before A, as crop-and-flip
-# pipelines do) moves the cue around so that the corners no longer give A away: the cue is
-# *pruned* (Principle III).
+# pipelines do) moves the cue around so that the corners give A away far less: the cue is
+# *pruned* (Principle III), here not completely.
 
 # %%
 import tempfile

@@ -12,9 +12,11 @@
 # rotation-symmetric set makes such a world.
 #
 # "No effect" is a claim too, and it needs evidence: the testbed declares a margin δ
-# *before* training and calls "no effect" *supported* only when the 95% interval of the
-# paired differences lies inside ±δ; *contradicted* when it lies wholly beyond ±δ;
-# *inconclusive* otherwise. An interval that merely contains 0 is not "no effect".
+# *before* training and calls "no effect" *supported* only when two one-sided tests reject
+# an effect beyond +δ and one beyond -δ: in the bootstrap, fewer than 5% of the resampled
+# means lie at or beyond +δ, and fewer than 5% at or below -δ (so the 90% interval lies
+# inside ±δ). *Contradicted* when the whole 95% interval lies beyond ±δ; *inconclusive*
+# otherwise. An interval that merely contains 0 is not "no effect".
 
 # %%
 import contextlib
@@ -86,8 +88,8 @@ check("6.2", nothing_to_learn_proof)
 # ## Task 6.3: the equivalence rule
 #
 # Write `equivalence_verdict(differences, margin)`: `differences` is {seed: trained minus
-# baseline}; return "supported", "contradicted" or "inconclusive" by the rule above, with a
-# 95% percentile-bootstrap interval of the mean difference. The testbed's own rule is in
+# baseline}; return "supported", "contradicted" or "inconclusive" by the rule above (a
+# percentile bootstrap of the mean difference over the seeds). The testbed's own rule is in
 # `proofs_check.report.statistics` (`Contrast(..., direction=0, margin=...)`,
 # `paired_contrast`, `decide`); use it, or write the bootstrap yourself and compare.
 

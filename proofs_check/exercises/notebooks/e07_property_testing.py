@@ -39,9 +39,10 @@ check("7.1", t1_residual)
 # %% [markdown]
 # ## Task 7.2: Theorem 1 as a property test
 #
-# Write a test that draws models with `@given(essl_models())` and asserts that the residual
-# is 0 up to float rounding (say 1e-9). A test that cannot fail is worthless: the check also
-# runs your test's body on a joint where A depends on C, and it must fail there.
+# Write a test that draws models with `@given(essl_models())` and asserts (`assert ...`) that
+# the residual is 0 up to float rounding (say 1e-9). A test that cannot fail is worthless:
+# the check also runs your test's body on other models where Theorem 1 holds (it must pass)
+# and on joints where A depends on C (it must fail there).
 
 
 # %% answer="7.2"
