@@ -425,7 +425,7 @@ def test_every_exercise_runs_whole_as_a_notebook(n):
 def _otter(*args, cwd):
     otter = Path(sys.executable).with_name("otter")
     if not otter.exists():
-        pytest.skip("otter-grader is not installed (pip install 'essl-testbed[course]')")
+        pytest.skip("otter-grader is not installed (pip install '.[course]')")
     done = subprocess.run([str(otter), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
