@@ -13,7 +13,7 @@
 #
 # "No effect" is a claim too, and it needs evidence: the testbed declares a margin δ
 # *before* training and calls "no effect" *supported* only when two one-sided tests reject
-# an effect beyond +δ and one beyond -δ: in the bootstrap, fewer than 5% of the resampled
+# both an effect of +δ or more and one of -δ or less: in the bootstrap, fewer than 5% of the resampled
 # means lie at or beyond +δ, and fewer than 5% at or below -δ (so the 90% interval lies
 # inside ±δ). *Contradicted* when the whole 95% interval lies beyond ±δ; *inconclusive*
 # otherwise. An interval that merely contains 0 is not "no effect".
