@@ -570,7 +570,7 @@ def cmd_exercises(args) -> int:
         print(f"cells marked answer, run each check; then: essl-testbed exercises check {path}")
         return 0
     if args.action == "check":
-        marks = mark_file(args.file)
+        marks = mark_file(args.file, tasks_only=args.tasks_only)
         print(json.dumps(marks.as_dict(), indent=2) if args.json else marks)
         return 0 if marks.passed == marks.total else 1
     for path in export(args.to, args.format, args.solutions, args.only, force=args.force):
@@ -594,6 +594,11 @@ def _configure_exercises(p: argparse.ArgumentParser) -> None:
     marking = actions.add_parser("check", help="run a filled-in exercise and print a mark per task")
     marking.add_argument("file", metavar="FILE", help="a student's .py (percent format) or .ipynb")
     marking.add_argument("--json", action="store_true", help="the marks as JSON, for a grading script")
+    marking.add_argument(
+        "--tasks-only",
+        action="store_true",
+        help="stop after the last task's check (skip the cells after it, such as training runs)",
+    )
     out = actions.add_parser("export", help="join exercises and solutions for a teacher (otter-grader, or solved)")
     out.add_argument("--to", required=True, metavar="DIR", help="the folder to write into")
     out.add_argument("--format", choices=FORMATS, default="otter", help="otter master notebooks, or solved scripts")

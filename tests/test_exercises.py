@@ -389,6 +389,21 @@ def test_cli_checks_a_filled_file_and_a_notebook(tmp_path, capsys):
     assert "0/4 tasks passed" in capsys.readouterr().out
 
 
+def test_tasks_only_marking_skips_the_training_cells(tmp_path, capsys, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise RuntimeError("a training cell ran")
+
+    monkeypatch.setattr("proofs_check.experiments.run.run_one", no_training)
+    assert main(["exercises", "export", "--format", "solved", "--only", "5", "--to", str(tmp_path)]) == 0
+    capsys.readouterr()
+    solved = str(tmp_path / "e05_lossy_lossless_solved.py")
+    assert main(["exercises", "check", "--tasks-only", solved]) == 0
+    out = capsys.readouterr().out
+    assert "2/2 tasks passed" in out and "raised" not in out
+    assert main(["exercises", "check", solved]) == 0  # every task passes; the training cell's error is listed
+    assert "raised RuntimeError: a training cell ran" in capsys.readouterr().out
+
+
 def test_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["exercises", "check", str(tmp_path / "missing.py")]) == 2
     bad = tmp_path / "bad.py"

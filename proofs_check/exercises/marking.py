@@ -68,10 +68,11 @@ class Marks:
         return "\n".join(lines)
 
 
-def mark_cells(cells: list[Cell], source: str = "the file") -> Marks:
-    """Run ``cells`` and mark every task of their exercise."""
+def mark_cells(cells: list[Cell], source: str = "the file", tasks_only: bool = False) -> Marks:
+    """Run ``cells`` and mark every task of their exercise. ``tasks_only`` stops after the
+    last task's check (the cells after it, such as an exercise's training runs, are skipped)."""
     ex = exercise_of(cells, source)
-    run = run_cells(cells, name=source)
+    run = run_cells(cells, name=source, until=tasks_of(ex.number)[-1] if tasks_only else None)
     latest = run.latest()
     verdicts = tuple(
         latest.get(task, Verdict(task, "not checked", "no check of this task ran")) for task in tasks_of(ex.number)
@@ -79,6 +80,6 @@ def mark_cells(cells: list[Cell], source: str = "the file") -> Marks:
     return Marks(ex, verdicts, run.errors)
 
 
-def mark_file(path: str | Path) -> Marks:
+def mark_file(path: str | Path, tasks_only: bool = False) -> Marks:
     """Run a student's ``.py`` (percent format) or ``.ipynb`` file and mark it."""
-    return mark_cells(read(path), str(path))
+    return mark_cells(read(path), str(path), tasks_only)
