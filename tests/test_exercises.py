@@ -336,6 +336,13 @@ def test_an_answer_that_raises_is_an_error_not_a_crash():
     assert verdict.status == "error" and "AttributeError" in verdict.message
 
 
+def test_an_unknown_task_is_a_typed_error():
+    from proofs_check.errors import ProofsCheckError
+
+    with pytest.raises(ProofsCheckError, match="no checker for task '9.9'"):
+        grade("9.9", lambda: None)
+
+
 def test_a_non_function_answer_is_named():
     assert "should be a function" in grade("1.3", 3.0).message
 
