@@ -119,5 +119,6 @@ print({k: round(float(library[k]) - float(info[k]), 12) for k in info})
 
 # %% [markdown]
 # **Read it off.** How close is I(A;Z) to I(A;X)? A code that predicted A optimally would
-# carry at least I(C;T) bits about the class (issue of the testbed's report, "When is class
-# information needed?"): does yours? Train longer, or with more codes, and watch I(C;Z).
+# carry at least I(C;T) bits about the class (the README's section "When is class
+# information needed?"): does yours? The bound is for optimal codes; train longer, or with
+# more codes, and watch I(A;Z) and I(C;Z).
