@@ -107,6 +107,7 @@ print(
 # %% [markdown]
 # **Read it off.** Does the pretext accuracy on `shortcut` reach 1 while the probe gain
 # falls below `natural`'s? Does crop-flip bring the gain back? Three seeds and 200 steps are
-# a classroom budget: the report's `base_aug` claim runs the same comparison on 10 seeds
+# a classroom budget: the report's `base_aug` claim runs a similar comparison (with the
+# stronger SimCLR-like base augmentation, against the world without the cue) on 10 seeds
 # with a bootstrap interval. If your numbers disagree with the exact forecast, say so: that
 # is a finding, not a failure.
