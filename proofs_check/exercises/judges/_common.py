@@ -68,6 +68,16 @@ def call(answer: Any, *args: Any) -> Any:
     return answer(*args)
 
 
+def proof_of(answer: Any) -> Any:
+    """The student's ``prove(...)`` result, or :class:`Wrong` when the answer returns something else."""
+    from proofs_check.prover import ProofResult
+
+    result = call(answer)
+    if not isinstance(result, ProofResult):
+        raise Wrong(f"return what proofs_check.prover.prove returns, got a {type(result).__name__}")
+    return result
+
+
 def raises(fn: Callable[[], Any], error: type[BaseException]) -> bool:
     try:
         fn()

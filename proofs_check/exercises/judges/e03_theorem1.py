@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from proofs_check.prover import ExpressionSyntaxError, ProofResult, prove
+from proofs_check.prover import ExpressionSyntaxError, prove
 from proofs_check.prover.counterexamples import relation_slack
 from proofs_check.prover.shannon import is_identity
 
 from ..checking import Wrong, judge
-from ._common import call
+from ._common import call, proof_of
 
 T1 = "I(A;Z) = I(A;Z|C) - I(A;C|Z)"
 T1_GOAL = "I(A;Z) - I(A;Z|C) + I(A;C|Z)"
@@ -47,9 +47,7 @@ def t1_difference(answer) -> str:
 
 @judge("3.2")
 def prove_t1(answer) -> str:
-    result = call(answer)
-    if not isinstance(result, ProofResult):
-        raise Wrong(f"return what proofs_check.prover.prove returns, got a {type(result).__name__}")
+    result = proof_of(answer)
     goal, kind = result.statement.normalized()
     if kind != "=" or not (is_identity(goal, T1_GOAL) or is_identity(goal, f"-({T1_GOAL})")):
         raise Wrong(f"the statement proved is {result.statement}, not Theorem 1's identity (an equality)")

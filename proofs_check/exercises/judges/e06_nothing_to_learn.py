@@ -3,11 +3,11 @@ from it, and the equivalence rule that judges "no effect"."""
 
 from __future__ import annotations
 
-from proofs_check.prover import ProofResult, prove
+from proofs_check.prover import prove
 from proofs_check.prover.shannon import is_identity
 
 from ..checking import Wrong, judge
-from ._common import call
+from ._common import call, proof_of
 
 PREMISES = ("I(A;X) = 0", "I(A;Z|X) = 0")
 
@@ -41,9 +41,7 @@ def _follows_from_one_premise(constraint: str) -> bool:
 
 @judge("6.2")
 def nothing_to_learn_proof(answer) -> str:
-    result = call(answer)
-    if not isinstance(result, ProofResult):
-        raise Wrong(f"return what proofs_check.prover.prove returns, got a {type(result).__name__}")
+    result = proof_of(answer)
     goal, kind = result.statement.normalized()
     says_zero = (kind == "=" and (is_identity(goal, "I(A;Z)") or is_identity(goal, "-I(A;Z)"))) or (
         kind == ">=" and is_identity(goal, "-I(A;Z)")
