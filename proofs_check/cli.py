@@ -318,7 +318,8 @@ def cmd_train(args) -> int:
         )
         return 0
     print(
-        f"{args.world} / {args.transform} / {args.model} / mode {args.mode} / base {args.base_aug} / "
+        f"{args.world} / {args.transform} / {args.model} / "
+        f"{f'mode {args.mode}' if args.objective == 'predict' else f'objective {args.objective}'} / base {args.base_aug} / "
         f"{f'{args.steps} steps' if args.steps else f'{args.epochs} epochs'} / seeds {','.join(map(str, args.seeds))}"
     )
     print(format_summary(result["summary"]))
@@ -326,7 +327,9 @@ def cmd_train(args) -> int:
 
 
 METRIC_NOTES = {
-    "pretext_acc": "accuracy on A, held-out styles",
+    "pretext_acc": "accuracy on A, held-out styles (strict: A read off the pair x, x0; instance: training instances;"
+    " contrastive: the other view found in the batch)",
+    "equivariance_error": "strict: E|f(x) - rho(a) f(x0)|^2 / E|f(x)|^2, held-out styles",
     "pretext_ce_bits": "cross-entropy on A, held-out styles",
     "pretext_acc_full": "accuracy on A, exact full distribution",
     "bayes_acc_A_given_X": "exact: Bayes accuracy of A from X",

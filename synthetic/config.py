@@ -20,6 +20,7 @@ from typing import Any
 
 from . import models
 from .errors import TrainConfigError
+from .objectives import OBJECTIVES
 
 __all__ = ["AUX_LABELS", "TrainConfig", "cli_fields"]
 
@@ -41,6 +42,12 @@ class TrainConfig:
         "normal",
         "normal: CE_A; add: CE_A + lam*CE_C; eliminate: class removed by gradient reversal",
         choices=lambda: models.MODES,
+    )
+    objective: str = _option(
+        "predict",
+        "predict: CE for A (the E-SSL task); strict: equivariance f(gx) = rho(g) f(x); instance: N-way instance "
+        "classifier; contrastive: InfoNCE between two views of an instance",
+        choices=lambda: OBJECTIVES,
     )
     lam: float = _option(1.0, "weight of the class loss (add) / strength of the reversal (eliminate)")
     aux: str = _option(
@@ -64,6 +71,17 @@ class TrainConfig:
             raise TrainConfigError(f"unknown mode {self.mode!r}; valid: {', '.join(models.MODES)}")
         if self.mode not in spec.modes:
             raise TrainConfigError(f"model {self.model!r} trains in mode(s) {', '.join(spec.modes)}, not {self.mode!r}")
+        if self.objective not in OBJECTIVES:
+            raise TrainConfigError(f"unknown objective {self.objective!r}; valid: {', '.join(OBJECTIVES)}")
+        if self.objective != "predict" and self.mode != "normal":
+            raise TrainConfigError(
+                f"mode {self.mode!r} changes the class head of the 'predict' objective; "
+                f"objective {self.objective!r} has none (use mode 'normal')"
+            )
+        if self.objective != "predict" and self.model == "bottleneck":
+            raise TrainConfigError(
+                f"the bottleneck predicts A through its code; objective {self.objective!r} trains cnn, c4cnn or mlp"
+            )
         if self.aux not in AUX_LABELS:
             raise TrainConfigError(f"unknown aux label {self.aux!r}; valid: {', '.join(AUX_LABELS)}")
         if self.aux != "class" and self.mode == "normal":
@@ -84,8 +102,9 @@ class TrainConfig:
         out = asdict(self)
         if not self.steps:
             del out["steps"]  # keeps the keys of epoch-budgeted experiments what they were
-        if self.aux == "class":
-            del out["aux"]  # and those of every experiment from before the field existed
+        for name, default in (("aux", "class"), ("objective", "predict")):
+            if out[name] == default:
+                del out[name]  # and those of every experiment from before the field existed
         return out
 
     def batches_per_epoch(self, n_rows: int) -> list[int]:

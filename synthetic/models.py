@@ -83,9 +83,19 @@ def get(name: str) -> ModelSpec:
 
 
 def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
-    """The action head, and a class head for ``add`` / ``eliminate``."""
-    from .nets import PretextModel
+    """The head of ``config.objective`` on ``encoder``: a linear action head (the instances are
+    the actions of an instance-labelled dataset), with a class head for ``add`` /
+    ``eliminate``; the strict-equivariance or contrastive wrapper for those objectives."""
+    import torch
 
+    from .nets import PretextModel
+    from .nets.contrastive import ContrastiveModel
+    from .nets.strict import StrictModel
+
+    if config.objective == "strict":
+        return StrictModel(encoder, dataset.transform)
+    if config.objective == "contrastive":
+        return ContrastiveModel(encoder, dataset.x, dataset.a, seed=int(torch.randint(2**31, ())))
     if config.mode == "normal":
         return PretextModel(encoder, dataset.n_actions)
     return PretextModel(

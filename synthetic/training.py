@@ -97,7 +97,8 @@ def train(
 def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict[str, np.ndarray]:
     """Features, action probabilities and predictions for every row (float64 numpy).
 
-    For the bottleneck the features are the code probabilities q(z|x).
+    For the bottleneck the features are the code probabilities q(z|x); a model without an
+    action head (strict equivariance, contrastive) gives None for the other two.
     """
     model.eval()
     dev = resolve_device(device)
@@ -106,8 +107,12 @@ def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict
         xb = torch.as_tensor(dataset.x[start : start + batch_size], device=dev)
         f, p = model.predict(xb)
         feats.append(f.double().cpu().numpy())
-        probs.append(p.double().cpu().numpy())
-    features, action_probs = np.concatenate(feats), np.concatenate(probs)
+        if p is not None:
+            probs.append(p.double().cpu().numpy())
+    features = np.concatenate(feats)
+    if not probs:  # strict and contrastive models have no head that reads A from one view
+        return {"features": features, "action_probs": None, "predictions": None}
+    action_probs = np.concatenate(probs)
     return {"features": features, "action_probs": action_probs, "predictions": action_probs.argmax(1)}
 
 

@@ -23,6 +23,8 @@ name           actions  action ``a``
 ``rot2``       2        rotate by 180°·a (rot4's actions 0 and 2); needs H == W
 ``d4``         8        a = 4·m + r: mirror left-right if m = 1, then rotate by 90°·r;
                         0-3 are rot4's rotations, 4 = hflip, 6 = vflip
+``identity``   1        the image itself: no augmentation to predict (the objectives that
+                        need none, e.g. contrastive learning over base augmentations)
 =============  =======  ======================================================================
 
 Products are written ``"rot4*vflip"``: the first factor is applied first, and the label of
@@ -65,6 +67,7 @@ __all__ = [
     "Dihedral",
     "Flip",
     "Grayscale",
+    "Identity",
     "Invert",
     "Jigsaw",
     "Product",
@@ -343,6 +346,13 @@ class Dihedral(Transform):
 
 
 @dataclass(frozen=True)
+class Identity(Transform):
+    """One action, the identity: a world under ``identity`` is its un-augmented images."""
+
+    _FIXED_N_ACTIONS: ClassVar[int | None] = 1
+
+
+@dataclass(frozen=True)
 class Invert(Transform):
     """Action 1 maps x to 1 - x (exact when 1 - x is representable, e.g. multiples of 2**-8)."""
 
@@ -571,6 +581,7 @@ _REGISTRY: dict[str, Transform] = {
         Blur("blur4", 4),
         Rotation("rot2", 2),
         Dihedral("d4", 8),
+        Identity("identity", 1),
     )
 }
 

@@ -36,7 +36,7 @@ def run(t: T.Transform, x: np.ndarray, a) -> np.ndarray:
 
 def test_registry_lists_the_paper_seven_and_the_fine_grained_ones():
     assert T.PAPER_SEVEN == ("rot4", "vflip", "hflip", "invert", "grayscale", "jigsaw", "blur4")
-    assert set(T.PAPER_SEVEN) | {"rot2", "d4"} == set(ALL)
+    assert set(T.PAPER_SEVEN) | {"rot2", "d4", "identity"} == set(ALL)
     sizes = {name: T.get(name).n_actions for name in ALL}
     assert sizes == {
         "rot4": 4,
@@ -48,6 +48,7 @@ def test_registry_lists_the_paper_seven_and_the_fine_grained_ones():
         "blur4": 4,
         "rot2": 2,
         "d4": 8,
+        "identity": 1,
     }
     assert all(T.get(name).name == name for name in ALL)
 
@@ -196,6 +197,7 @@ def test_algebra_flags(name):
         "jigsaw",
         "rot2",
         "d4",
+        "identity",
         "rot4*vflip",
         "hflip*rot4",
         "jigsaw*invert",

@@ -21,7 +21,7 @@ import numpy as np
 
 from ._errors import InvalidDistribution
 from ._joint import Joint
-from ._pushforward import PushforwardJoint
+from ._pushforward import _MAX_DENSE_CELLS, PushforwardJoint
 
 __all__ = ["FLOAT_POSTERIOR_DECIMALS", "posterior_ids", "with_posterior"]
 
@@ -44,6 +44,11 @@ def posterior_ids(joint: Joint | PushforwardJoint, target: str, given: str) -> t
     target, given = _single(target, "target"), _single(given, "given")
     if target == given:
         raise InvalidDistribution(f"the posterior of {target!r} given itself is not a statistic")
+    if isinstance(joint, PushforwardJoint):
+        joint.axes((target, given))
+        n_cells = joint._values(given)[1] * joint._values(target)[1]
+        if n_cells > _MAX_DENSE_CELLS:
+            return _sparse_posterior_ids(joint, target, given)
     table = joint.marginal(given, target).probabilities
     keys: dict[object, int] = {}
     out = np.empty(table.shape[0], dtype=np.int64)
@@ -58,6 +63,37 @@ def posterior_ids(joint: Joint | PushforwardJoint, target: str, given: str) -> t
     rounded[totals[:, 0] == 0] = -1.0  # no posterior: a key no real posterior has
     unique, inverse = np.unique(rounded, axis=0, return_inverse=True)
     return inverse.ravel().astype(np.int64), len(unique)
+
+
+def _sparse_posterior_ids(joint: PushforwardJoint, target: str, given: str) -> tuple[np.ndarray, int]:
+    """:func:`posterior_ids` from the (given, target) pairs of positive probability only, for
+    targets too fine for the dense table (e.g. one value per latent cell)."""
+    shape = joint.latent.shape
+    (g, n_g), (t, n_t) = joint._values(given), joint._values(target)
+    p = joint.latent.probabilities.ravel()
+    keep = np.flatnonzero(p != 0)
+    pair = np.broadcast_to(g, shape).ravel()[keep].astype(np.int64) * n_t + np.broadcast_to(t, shape).ravel()[keep]
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    if joint.is_exact:
+        mass = np.full(len(pairs), Fraction(0), dtype=object)
+        np.add.at(mass, inverse.ravel(), p[keep])
+    else:
+        mass = np.bincount(inverse.ravel(), weights=p[keep], minlength=len(pairs))
+    given_of, target_of = pairs // n_t, pairs % n_t
+    bounds = np.flatnonzero(np.diff(given_of)) + 1
+    keys: dict[object, int] = {None: 0}  # id 0: values of ``given`` with no posterior
+    out = np.zeros(n_g, dtype=np.int64)
+    for rows in np.split(np.arange(len(pairs)), bounds):
+        total = sum(mass[rows], Fraction(0)) if joint.is_exact else float(mass[rows].sum())
+        if not total:
+            continue
+        if joint.is_exact:
+            key = tuple((int(target_of[r]), Fraction(mass[r]) / total) for r in rows if mass[r])
+        else:
+            share = np.round(mass[rows] / total, FLOAT_POSTERIOR_DECIMALS)
+            key = tuple((int(target_of[r]), float(v)) for r, v in zip(rows, share) if v)
+        out[given_of[rows[0]]] = keys.setdefault(key, len(keys))
+    return out, len(keys)
 
 
 def with_posterior(

@@ -127,7 +127,7 @@ class Runner:
         result = self._seeds(experiment)
         if not (self.ceilings and ceiling):
             return {**result, "experiment": experiment.key()}
-        ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux")}
+        ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective")}
         # The ceiling trains on the downstream images, the same for every transformation: one
         # fixed transformation names it, so every task of a world shares one cached ceiling.
         ceiling = self._seeds(self.experiment(world, CEILING_TRANSFORM, target="C", **ceiling_request))

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ExperimentError
 from .checks import bottleneck_information, check_bound
 from .downstream import label_scores, pixel_scores, probe_scores
 from .provenance import provenance
@@ -41,6 +42,7 @@ class _SeedRun:
     training."""
 
     def __init__(self, experiment: Experiment, seed: int, world: Any, exact: dict | None):
+        from synthetic.objectives import relabel_by_instance
         from synthetic.training import build_model
 
         from .downstream import downstream_sets, relabel_by_class, with_aux_label
@@ -52,9 +54,11 @@ class _SeedRun:
             parts = self.split.apply(self.full, merge_validation=True)
         else:
             self.full = with_aux_label(world.dataset(experiment.transform), experiment.train.aux)
+            if experiment.train.objective in ("instance", "contrastive"):
+                self.full = relabel_by_instance(self.full)
             parts = self.split.apply(self.full, merge_validation=True)
         self.train_ds, self.test_ds = parts["train"], parts["test"]
-        self.model = build_model(experiment.train, self.full, seed)
+        self.model = build_model(experiment.train, self.train_ds, seed)
         self.random_init = self.probe_metrics(self.model)
         self.pixels = pixel_scores(self.downstream, seed)
 
@@ -83,29 +87,54 @@ class _SeedRun:
 
         return information
 
+    def pretext_metrics(self, history: list[dict]) -> dict:
+        """The pretext task's numbers. ``predict``: held-out and full-grid accuracy and
+        cross-entropy of A. ``strict``: the action read off the pair (x, x₀) by the nearest
+        ρ(g), held out and on the full grid, and the relative equivariance error.
+        ``instance``: accuracy on the training instances (held-out styles are new instances).
+        ``contrastive``: the share of rows whose nearest other view in the batch is of the same
+        instance, over the last epoch."""
+        from synthetic.nets.strict import pair_statistics
+        from synthetic.training import evaluate, weighted_cross_entropy_bits
+
+        objective, device = self.experiment.train.objective, self.experiment.train.device
+        full, test_ds, train_ds, model = self.full, self.test_ds, self.train_ds, self.model
+        if objective == "predict":
+            test_eval, full_eval = evaluate(model, test_ds, device), evaluate(model, full, device)
+            train_eval = evaluate(model, train_ds, device)
+            return {
+                "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
+                "pretext_ce_bits": weighted_cross_entropy_bits(test_eval["action_probs"], test_ds.a, test_ds.weights),
+                "pretext_ce_train_bits": weighted_cross_entropy_bits(
+                    train_eval["action_probs"], train_ds.a, train_ds.weights
+                ),
+                "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
+                "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
+            }
+        if objective == "instance":
+            return {"pretext_acc": train_ds.weighted_accuracy(evaluate(model, train_ds, device)["predictions"])}
+        if objective == "contrastive":
+            return {"pretext_acc": history[-1]["train_pretext_acc"]}
+        model.eval()
+        out = {}
+        for suffix, ds in (("", test_ds), ("_full", full)):
+            acc, error = pair_statistics(model.encoder, model.rho, ds.transform, ds.x, ds.a, ds.weights)
+            out[f"pretext_acc{suffix}"], out[f"equivariance_error{suffix}"] = acc, error
+        return out
+
     def finish(self, history: list[dict]) -> dict:
         from synthetic.probe import entropy_bits
-        from synthetic.training import evaluate, weighted_cross_entropy_bits
 
         from .downstream import exact_limits
 
-        full, test_ds, exact = self.full, self.test_ds, self.exact
-        device = self.experiment.train.device
-        test_eval, full_eval = evaluate(self.model, test_ds, device), evaluate(self.model, full, device)
-        train_eval = evaluate(self.model, self.train_ds, device)
+        full, exact = self.full, self.exact
         trained = self.probe_metrics(self.model)
         run: dict[str, Any] = {
             "seed": self.seed,
             "held_out": self.split.describe(),
             "steps": sum(self.experiment.train.batches_per_epoch(len(self.train_ds))),
             "train_rows": len(self.train_ds),
-            "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
-            "pretext_ce_bits": weighted_cross_entropy_bits(test_eval["action_probs"], test_ds.a, test_ds.weights),
-            "pretext_ce_train_bits": weighted_cross_entropy_bits(
-                train_eval["action_probs"], self.train_ds.a, self.train_ds.weights
-            ),
-            "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
-            "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
+            **self.pretext_metrics(history),
             **trained,
             **{f"{k}_random_init": v for k, v in self.random_init.items()},
             **{f"{k}_pixels": v for k, v in self.pixels.items()},
@@ -117,7 +146,8 @@ class _SeedRun:
             },
             "test_images": len(self.downstream["test"]),
         }
-        run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]
+        if "ce_A_bits" in run:
+            run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]
         chance = 1.0 / max(1, full.n_actions)
         learnable = exact is None or float(exact["bayes_acc_A_given_X"]) > chance + 0.05
         best = max([h.get("train_pretext_acc", 0.0) for h in history] + [run["pretext_acc"]])
@@ -155,7 +185,7 @@ class _SeedRun:
 def _exact(world: Any, experiment: Experiment) -> dict | None:
     from synthetic.errors import ExactAnalysisUnavailable
 
-    if experiment.target != "A":
+    if experiment.target != "A" or experiment.train.objective != "predict":
         return None
     try:
         return world.analyze(experiment.transform, class_blind=False)
@@ -191,6 +221,11 @@ def run_ensemble(
     training splits differ in size cannot be stacked; they run one after another."""
     from synthetic.ensemble import train_ensemble
 
+    if experiment.train.objective != "predict":
+        raise ExperimentError(
+            f"ensembles batch the 'predict' objective's heads; objective {experiment.train.objective!r} trains one "
+            f"seed at a time (use --ensemble 1)"
+        )
     t0 = time.perf_counter()
     world = experiment.make_world()
     exact = _exact(world, experiment)

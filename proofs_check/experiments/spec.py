@@ -62,6 +62,13 @@ class Experiment:
         if not isinstance(self.train, TrainConfig):
             raise ExperimentError(f"train must be a TrainConfig, got {type(self.train).__name__}")
         object.__setattr__(self, "world_overrides", dict(self.world_overrides))
+        from synthetic.errors import TrainConfigError
+        from synthetic.objectives import check
+
+        try:
+            check(self.train.objective, self.transform, self.target)
+        except TrainConfigError as err:
+            raise ExperimentError(str(err)) from None
 
     def __hash__(self) -> int:
         return hash(self.key())
@@ -74,6 +81,19 @@ class Experiment:
         if self.base_aug != "none":
             overrides["base"] = self.base_aug
         return presets.get(self.world, **overrides)
+
+    def check_views(self) -> None:
+        """For the instance and contrastive objectives, an :class:`ExperimentError` when no
+        instance of the world has two views (checked before any seed trains)."""
+        if self.target != "A" or self.train.objective not in ("instance", "contrastive"):
+            return
+        from synthetic.errors import TrainConfigError
+        from synthetic.objectives import relabel_by_instance
+
+        try:
+            relabel_by_instance(self.make_world().dataset(self.transform))
+        except TrainConfigError as err:
+            raise ExperimentError(str(err)) from None
 
     @cached_property
     def definition(self) -> dict:
@@ -98,7 +118,8 @@ class Experiment:
         return hashlib.sha256(json.dumps(self.definition, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     def label(self) -> str:
-        """``world/transform/model/mode`` for progress bars and logs."""
+        """``world/transform/model/mode`` (or ``/objective`` when it is not ``predict``) for progress bars and logs."""
         if self.target == "C":
             return f"{self.world}/supervised/{self.train.model}"
-        return f"{self.world}/{self.transform}/{self.train.model}/{self.train.mode}"
+        last = self.train.mode if self.train.objective == "predict" else self.train.objective
+        return f"{self.world}/{self.transform}/{self.train.model}/{last}"

@@ -177,6 +177,7 @@ def run_seeds(
     With ``cache_dir`` each finished seed is written atomically and reused on the next
     call, so an interrupted experiment resumes where it stopped.
     """
+    experiment.check_views()
     tasks = [(experiment, seed) for seed in seeds]
     result = run_tasks(
         tasks, RunCache(cache_dir) if cache_dir is not None else None, executor, show_progress, desc=experiment.label()

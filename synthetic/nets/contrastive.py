@@ -1,0 +1,78 @@
+"""Contrastive instance discrimination: InfoNCE (SimCLR's NT-Xent) between two views of an instance.
+
+The training rows are labelled with their instance (:func:`synthetic.objectives.instance_ids`);
+the model holds the training rows as a bank of views. For each row of a batch it draws a
+second view of the same instance from the bank (uniformly, with a generator seeded when the
+model is built, so the same seed gives the same pairs; like SimCLR's two independent
+augmentations, the two views may coincide), passes both through the encoder and a projection
+head (Linear-ReLU-Linear, as in SimCLR; the probe reads the encoder's features before it)
+and scores each view against the 2B − 1 others at temperature τ = 0.5.
+
+>>> import torch
+>>> from synthetic.nets.encoders import MLPEncoder
+>>> x, ids = torch.rand(8, 1, 4, 4), torch.tensor([0, 0, 1, 1, 2, 2, 3, 3])
+>>> model = ContrastiveModel(MLPEncoder(1, 4, feature_dim=8), x, ids, seed=0)
+>>> loss, found = model.pretext_loss(x[:4], ids[:4], torch.zeros(4))
+>>> loss.shape, found.shape
+(torch.Size([]), torch.Size([4]))
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .pretext_model import InputShapeError, feature_dim_of, weighted_mean
+
+__all__ = ["TEMPERATURE", "ContrastiveModel"]
+
+TEMPERATURE = 0.5
+"""SimCLR's temperature for small batches (its CIFAR-10 setting)."""
+
+
+class ContrastiveModel(nn.Module):
+    """``encoder`` -> features -> projection head, trained with NT-Xent on pairs of views."""
+
+    def __init__(self, encoder: nn.Module, views: torch.Tensor, instances: torch.Tensor, seed: int):
+        super().__init__()
+        dim = feature_dim_of(encoder)
+        instances = torch.as_tensor(instances, dtype=torch.long)
+        if len(views) != len(instances) or len(views) == 0:
+            raise InputShapeError(f"{len(views)} views for {len(instances)} instance labels")
+        self.encoder = encoder
+        self.projection = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, dim))
+        order = torch.argsort(instances, stable=True)
+        counts = torch.bincount(instances)
+        self.register_buffer("views", torch.as_tensor(views), persistent=False)
+        self.register_buffer("order", order, persistent=False)
+        self.register_buffer("starts", torch.cumsum(counts, 0) - counts, persistent=False)
+        self.register_buffer("counts", counts, persistent=False)
+        self.generator = torch.Generator().manual_seed(int(seed))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.encoder(x)
+
+    def partners(self, instances: torch.Tensor) -> torch.Tensor:
+        """A uniformly drawn view (from the bank) of each instance."""
+        u = torch.rand(len(instances), generator=self.generator).to(instances.device)
+        pick = self.starts[instances] + (u * self.counts[instances]).long().clamp(max=self.counts[instances] - 1)
+        return self.views[self.order[pick]]
+
+    def pretext_loss(
+        self, x: torch.Tensor, instances: torch.Tensor, classes: torch.Tensor, weights: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(NT-Xent loss, the instance of each row's nearest other view in the batch)."""
+        n = len(x)
+        h = F.normalize(self.projection(self.encoder(torch.cat([x, self.partners(instances)]))), dim=1)
+        logits = (h @ h.T) / TEMPERATURE
+        logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=x.device), float("-inf"))
+        positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(x.device)
+        losses = F.cross_entropy(logits, positive, reduction="none")
+        w = None if weights is None else torch.cat([weights, weights])
+        labels = torch.cat([instances, instances])
+        return weighted_mean(losses, w), labels[logits[:n].argmax(1)]
+
+    def predict(self, x: torch.Tensor) -> tuple[torch.Tensor, None]:
+        """(features before the projection head, None): no head predicts A."""
+        return self.encoder(x), None
