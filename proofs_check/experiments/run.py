@@ -28,7 +28,7 @@ from .downstream import label_scores, pixel_scores, probe_scores
 from .provenance import provenance
 from .spec import Experiment
 
-__all__ = ["run_ensemble", "run_one", "summarise"]
+__all__ = ["check_ensemble", "run_ensemble", "run_one", "summarise"]
 
 
 CHANCE_MARGIN = 0.02
@@ -212,6 +212,15 @@ def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] |
     return run
 
 
+def check_ensemble(experiment: Experiment, size: int) -> None:
+    """An :class:`ExperimentError` when ``size`` > 1 seeds of ``experiment`` cannot be batched."""
+    if size > 1 and experiment.train.objective != "predict":
+        raise ExperimentError(
+            f"ensembles batch the 'predict' objective's heads; objective {experiment.train.objective!r} trains one "
+            f"seed at a time (use --ensemble 1)"
+        )
+
+
 def run_ensemble(
     experiment: Experiment, seeds: Sequence[int], progress: Callable[[int], None] | None = None
 ) -> list[dict]:
@@ -221,11 +230,7 @@ def run_ensemble(
     training splits differ in size cannot be stacked; they run one after another."""
     from synthetic.ensemble import train_ensemble
 
-    if experiment.train.objective != "predict":
-        raise ExperimentError(
-            f"ensembles batch the 'predict' objective's heads; objective {experiment.train.objective!r} trains one "
-            f"seed at a time (use --ensemble 1)"
-        )
+    check_ensemble(experiment, len(seeds))
     t0 = time.perf_counter()
     world = experiment.make_world()
     exact = _exact(world, experiment)

@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import ExperimentError
 from .cache import RunCache, atomic_write_text
 from .executors import Failure, InProcess
-from .run import run_ensemble, run_one, summarise
+from .run import check_ensemble, run_ensemble, run_one, summarise
 from .spec import Experiment
 from .sweep_spec import SweepSpec
 
@@ -178,6 +178,7 @@ def run_seeds(
     call, so an interrupted experiment resumes where it stopped.
     """
     experiment.check_views()
+    check_ensemble(experiment, getattr(executor, "ensemble", 1))
     tasks = [(experiment, seed) for seed in seeds]
     result = run_tasks(
         tasks, RunCache(cache_dir) if cache_dir is not None else None, executor, show_progress, desc=experiment.label()
