@@ -260,3 +260,26 @@ def test_a_wrong_group_average_is_caught():
     # averaging over the cells g·x but forgetting to move the codes by ρ(g)
     wrong = sum(blocks[:, :, :, table[:, g]] for g in range(4)).reshape(q.shape) / 4
     assert equivariance_gap(wrong, "rot4") > 1e-3
+
+
+def test_a_sweep_takes_the_objective_as_an_axis_and_checks_it_first(tmp_path):
+    from proofs_check.experiments.sweep import run_sweep
+    from proofs_check.experiments.sweep_spec import SweepSpec
+
+    text = """
+[grid]
+world = ["natural"]
+transform = ["identity"]
+objective = ["instance", "contrastive"]
+seed = [0]
+[train]
+steps = 2
+[overrides]
+n_classes = 3
+n_positions = 1
+"""
+    spec = SweepSpec.from_toml(text)
+    assert {e.train.objective for e, _ in spec.tasks()} == {"instance", "contrastive"}
+    with pytest.raises(ExperimentError, match="has a single view"):
+        run_sweep(spec, tmp_path / "sweep", progress=False, log=lambda _: None)
+    assert not (tmp_path / "sweep" / "results.csv").exists()

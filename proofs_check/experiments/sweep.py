@@ -226,9 +226,12 @@ def run_sweep(
     out = Path(out)
     spec_text = spec_text if spec_text is not None else spec.to_toml()
     _check_existing(out, spec_text, resume)
+    tasks = spec.tasks()
+    for experiment in {e.key(): e for e, _ in tasks}.values():
+        experiment.check_views()
+        check_ensemble(experiment, getattr(executor, "ensemble", 1))
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "spec.toml", spec_text)
-    tasks = spec.tasks()
     table = out / "results.csv"
     runs_so_far: dict[int, dict] = {}
     last_write = [time.monotonic()]
