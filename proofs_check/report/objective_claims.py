@@ -74,8 +74,9 @@ def claim_strict_equivariance(ctx: ClaimContext) -> Finding:
     return Finding(
         None,
         "The strict objective pairs each row x = a·x0 with its un-augmented view and asks f(x) = ρ(a) f(x0) "
-        "(ρ: the C4 CNN's own rotation of its features, exact by construction; the regular representation on "
-        "blocks of four features for the CNN), with VICReg's variance and covariance terms against collapse "
+        "(ρ: the C4 CNN's own rotation of its features, exact by construction, so that for the C4 CNN the "
+        "equivariance term is 0 from the first step and only the variance and covariance terms train; the "
+        "regular representation on blocks of four features for the CNN), with VICReg's variance and covariance terms against collapse "
         "instead of a contrastive term, so that no instance discrimination enters the comparison. Its rotation "
         "is read off a pair (x, x0), an easier task than the cross-entropy model's rotation from x alone: the two "
         "accuracies are shown side by side, not compared. What strict equivariance implies for the information "
