@@ -21,13 +21,18 @@ import numpy as np
 
 from ._errors import InvalidDistribution
 from ._joint import Joint
-from ._pushforward import _MAX_DENSE_CELLS, PushforwardJoint
+from ._pushforward import PushforwardJoint
 
 __all__ = ["FLOAT_POSTERIOR_DECIMALS", "posterior_ids", "with_posterior"]
 
 FLOAT_POSTERIOR_DECIMALS = 9
 """Float posteriors are compared after rounding to this many decimals (exact ones exactly):
 world probabilities are sums of a few float products, equal posteriors agree to about 1e-15."""
+
+
+SPARSE_POSTERIOR_CELLS = 2**20
+"""Above this many (given, target) cells the posterior is found from the pairs of positive
+probability (sorting many long rows of a mostly-zero table is slower than a pass over them)."""
 
 
 def _single(name: object, role: str) -> str:
@@ -47,7 +52,7 @@ def posterior_ids(joint: Joint | PushforwardJoint, target: str, given: str) -> t
     if isinstance(joint, PushforwardJoint):
         joint.axes((target, given))
         n_cells = joint._values(given)[1] * joint._values(target)[1]
-        if n_cells > _MAX_DENSE_CELLS:
+        if n_cells > SPARSE_POSTERIOR_CELLS:
             return _sparse_posterior_ids(joint, target, given)
     table = joint.marginal(given, target).probabilities
     keys: dict[object, int] = {}
