@@ -92,6 +92,13 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
     from .nets.contrastive import ContrastiveModel
     from .nets.strict import StrictModel
 
+    by_instance = config.objective in ("instance", "contrastive")
+    if by_instance != (dataset.labels == "instance"):
+        raise TrainConfigError(
+            f"objective {config.objective!r} trains on {'instance' if by_instance else 'action or class'} labels; "
+            f"the dataset holds {dataset.labels!r} labels"
+            + (" (pass synthetic.objectives.relabel_by_instance(dataset))" if by_instance else "")
+        )
     if config.objective == "strict":
         return StrictModel(encoder, dataset.transform)
     if config.objective == "contrastive":

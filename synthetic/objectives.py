@@ -93,4 +93,4 @@ def relabel_by_instance(dataset):
             f"every instance of {dataset.world!r} under {dataset.transform!r} has a single view: no base "
             f"augmentation and one action; choose a base augmentation or a transformation with several actions"
         )
-    return replace(dataset, a=ids, n_actions=n)
+    return replace(dataset, a=ids, n_actions=n, labels="instance")

@@ -283,3 +283,14 @@ n_positions = 1
     with pytest.raises(ExperimentError, match="has a single view"):
         run_sweep(spec, tmp_path / "sweep", progress=False, log=lambda _: None)
     assert not (tmp_path / "sweep" / "results.csv").exists()
+
+
+def test_instance_objectives_refuse_action_labels_and_back():
+    from synthetic.training import build_model
+
+    ds = presets.get("six-nine").dataset("rot2")
+    with pytest.raises(TrainConfigError, match="relabel_by_instance"):
+        build_model(TrainConfig(model="mlp", objective="contrastive"), ds, seed=0)
+    with pytest.raises(TrainConfigError, match="holds 'instance' labels"):
+        build_model(TrainConfig(model="mlp"), relabel_by_instance(ds), seed=0)
+    assert relabel_by_instance(ds).subset(np.arange(2)).labels == "instance"

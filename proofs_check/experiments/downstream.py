@@ -89,7 +89,7 @@ def pixel_scores(parts: dict[str, WorldDataset], seed: int) -> dict[str, float]:
 
 def relabel_by_class(dataset: WorldDataset) -> WorldDataset:
     """The dataset with C as the label to predict (for the supervised ceiling)."""
-    return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes})
+    return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes, "labels": "C"})
 
 
 def _with_c(dataset: WorldDataset, labels: np.ndarray) -> WorldDataset:

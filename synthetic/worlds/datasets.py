@@ -44,7 +44,9 @@ class WorldDataset:
     * ``weights``: float64 (N,), summing to 1 (the probability of each row);
     * ``latents``: name -> int64 (N,): "C", "S", "Abar", "A", "X" (the X id) for glyph worlds,
       "C", "A", "image" for real data;
-    * ``groups``: name -> int64 (N,) values ``split`` can hold out (latents and style knobs).
+    * ``groups``: name -> int64 (N,) values ``split`` can hold out (latents and style knobs);
+    * ``labels``: what ``a`` holds: "A" (the action), "C" (the class, for the supervised
+      ceiling) or "instance" (:func:`synthetic.objectives.relabel_by_instance`).
     """
 
     x: np.ndarray
@@ -57,6 +59,7 @@ class WorldDataset:
     n_classes: int = 1
     transform: str = ""
     world: str = ""
+    labels: str = "A"
 
     def __post_init__(self) -> None:
         n = len(self.x)
@@ -103,6 +106,7 @@ class WorldDataset:
             n_classes=self.n_classes,
             transform=self.transform,
             world=self.world,
+            labels=self.labels,
         )
 
     def sample(self, n: int, seed: int = 0) -> WorldDataset:
