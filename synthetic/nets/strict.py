@@ -50,7 +50,7 @@ def regular_representation(transform: str) -> np.ndarray:
     indexed by the group's actions maps to v @ P[g], moving entry h to g∘h (h, then g).
 
     >>> P = regular_representation("rot4")
-    >>> (P[1] @ P[1] == P[2]).all(), (P[1] @ P[3] == P[0]).all()
+    >>> bool((P[1] @ P[1] == P[2]).all()), bool((P[1] @ P[3] == P[0]).all())
     (True, True)
     """
     t = transforms.get(transform)
