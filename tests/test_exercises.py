@@ -453,6 +453,7 @@ def _otter(*args, cwd):
     return done
 
 
+@pytest.mark.slow  # otter-grader's assign and run: 6 s
 def test_otter_assign_then_run_grades_a_student_task_by_task(tmp_path):
     assert main(["exercises", "export", "--only", "2", "--to", str(tmp_path)]) == 0
     _otter("assign", "--no-run-tests", "e02_collider_master.ipynb", "dist", cwd=tmp_path)
