@@ -67,6 +67,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
 def print_json(obj) -> None:
     json.dump(_jsonable(obj), sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -200,10 +210,20 @@ cmd_statements.configure = _configure_statements
 # ---------------------------------------------------------------- worlds
 
 
-@command("worlds", "list the named worlds")
+@command("worlds", "list the named worlds, or draw random ones")
 def cmd_worlds(args) -> int:
     from synthetic.worlds import presets
 
+    if args.random is not None:
+        from synthetic.worlds.random_worlds import random_worlds
+
+        specs = random_worlds(args.random, seed=args.seed)
+        if args.json:
+            print_json([{"name": s.name, "fingerprint": s.fingerprint(), **s.as_dict()} for s in specs])
+        else:
+            for spec in specs:
+                print(spec.describe())
+        return 0
     descriptions = presets.descriptions()
     width = max(map(len, descriptions))
     for name, text in descriptions.items():
@@ -211,7 +231,19 @@ def cmd_worlds(args) -> int:
     return 0
 
 
-cmd_worlds.configure = lambda p: None
+def _configure_worlds(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--random",
+        type=_non_negative_int,
+        metavar="N",
+        help="draw N random glyph worlds (synthetic.worlds.random_worlds; build one as the preset "
+        "'random' with its seed)",
+    )
+    p.add_argument("--seed", type=_non_negative_int, default=0, help="the seed the N worlds' seeds are drawn from")
+    p.add_argument("--json", action="store_true", help="every parameter of each drawn world")
+
+
+cmd_worlds.configure = _configure_worlds
 
 
 def _world_and_transform(p: argparse.ArgumentParser) -> None:

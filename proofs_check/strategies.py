@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from theory import Joint
@@ -181,3 +182,50 @@ def shortcut_models(
     joint = Joint(p if exact else p.astype(np.float64), names=ESSL_NAMES)
     g = np.broadcast_to(np.arange(nx)[None, None, None, None, :, None] % na, joint.shape).copy()
     return PushforwardJoint(joint, {"G": g})
+
+
+@st.composite
+def worlds(draw, max_classes: int = 4, max_side: int = 5):
+    """Random glyph worlds (:class:`synthetic.worlds.random_worlds.RandomWorldSpec`), the same
+    kinds :func:`~synthetic.worlds.random_worlds.draw` makes, drawn so that a failing example
+    shrinks toward a small world: two classes, small asymmetric glyphs, canonical poses, one
+    grey colour pair, no occlusion, no cue. Build one with ``spec.build()``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, deadline=None)
+    ... @given(worlds())
+    ... def test_builds(spec):
+    ...     assert spec.build().n_classes == spec.n_classes
+    >>> test_builds()
+    """
+    from synthetic.worlds.random_worlds import BRIGHT, DARK, GREY, POSES, SYMMETRIES, RandomWorldSpec, art, symmetrised
+
+    n_classes = draw(st.integers(2, max_classes))
+    side = draw(st.integers(3, max_side))
+    masks: list[np.ndarray] = []
+    made: list[str] = []
+    for _ in range(n_classes):
+        symmetry = draw(st.sampled_from(list(SYMMETRIES)))
+        ink = np.array(draw(st.lists(st.booleans(), min_size=side * side, max_size=side * side))).reshape(side, side)
+        mask = symmetrised(ink, symmetry)
+        assume(mask.any() and not any(np.array_equal(mask, m) for m in masks))
+        masks.append(mask)
+        made.append(symmetry)
+    poses = tuple(draw(st.sampled_from(list(POSES))) for _ in masks)
+    channels = draw(st.sampled_from([1, 3]))
+    n_colours = draw(st.integers(1, 3))
+    if channels == 1:
+        colours = tuple(((GREY[i][0],), (GREY[i][1],)) for i in range(n_colours))
+    else:
+        colours = tuple((BRIGHT[i], DARK[0]) for i in range(n_colours))
+    return RandomWorldSpec(
+        seed=None,
+        glyphs=tuple(art(m) for m in masks),
+        symmetries=tuple(made),
+        poses=poses,
+        channels=channels,
+        colours=colours,
+        corners=draw(st.booleans()),
+        occlusion=draw(st.booleans()),
+        cue=draw(st.booleans()),
+    )

@@ -25,6 +25,9 @@ STYLED = [
     ("shortcut", {}),
     ("occluded", {}),
     ("shortcut", {"base": "simclr-like", "n_classes": 2, "n_positions": 1}),
+    # a drawn world with corner positions (on centred ones the blurred box fills the small
+    # canvas, and the most-common-pixel placement above stops being well defined)
+    ("random", {"seed": 7}),
 ]
 SMALL = {"n_classes": 4, "n_positions": 5}
 
@@ -72,7 +75,9 @@ def _placement_leak(world, dataset, train: np.ndarray) -> float:
     return float(np.dot(w[train] / w[train].sum(), np.log2(ratio)))
 
 
-@pytest.mark.parametrize("name, overrides", STYLED, ids=[f"{n}{'-' + o['base'] if o else ''}" for n, o in STYLED])
+@pytest.mark.parametrize(
+    "name, overrides", STYLED, ids=[f"{n}{''.join(f'-{v}' for v in o.values())}" for n, o in STYLED]
+)
 def test_the_split_is_closed_under_every_transformation(name, overrides):
     world = presets.get(name, **overrides)
     for t in (t for t in transforms.names() if _valid(world, t)):

@@ -340,6 +340,16 @@ def symmetric(size: int = 8, class_prior: Sequence[object] | None = None, name: 
     return GlyphWorld(family, prior, name=name)
 
 
+@preset(
+    "random", "a glyph world drawn from the documented distribution of synthetic.worlds.random_worlds (override: seed)"
+)
+def random(seed: int = 0) -> GlyphWorld:
+    """The world :func:`synthetic.worlds.random_worlds.draw` makes from ``seed``."""
+    from .random_worlds import draw
+
+    return draw(seed).build()
+
+
 @preset("digits", "scikit-learn's real 8x8 handwritten digits: class known, no other latents")
 def digits(n_images: int | None = None) -> DigitsWorld:
     """scikit-learn's 1797 real 8x8 digits (or the first ``n_images``); class known only."""
