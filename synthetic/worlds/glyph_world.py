@@ -108,6 +108,8 @@ class GlyphWorld:
     * ``label_maps``: other labels read off the class, name -> the label of each class (a
       sequence of ints in class order), e.g. the two parts of a class that pairs a glyph
       with a marker; the downstream probe scores each beside the class.
+    * ``variants``: names of several drawings of every class (e.g. fonts); each glyph is then
+      a sequence of that many drawings, and the ``variant`` style knob picks one.
     * ``name``: a label for reports.
     """
 
@@ -132,6 +134,7 @@ class GlyphWorld:
         style_probs: Mapping[str, Sequence[object]] | None = None,
         exact: bool | None = None,
         label_maps: Mapping[str, Sequence[int]] | None = None,
+        variants: Sequence[str] | None = None,
         name: str = "glyphs",
     ):
         spec = build_spec(
@@ -152,6 +155,7 @@ class GlyphWorld:
             jitters=jitters,
             style_probs=style_probs,
             exact=exact,
+            variants=variants,
         )
         self.spec = spec
         self.name = str(name)
@@ -305,7 +309,8 @@ class GlyphWorld:
             raise WorldError(f"unknown view {view!r}; valid views: {', '.join(VIEWS)}")
         shape = (self.n_classes, self.n_styles, self.n_poses, t.n_actions)
         if view == "Xerased":
-            erased = self._transformed(render_raw(self.spec, self.erased_glyph(erase)[None]), t)
+            one_per_variant = np.repeat(self.erased_glyph(erase)[None], len(self.knob_values["variant"]), axis=0)
+            erased = self._transformed(render_raw(self.spec, one_per_variant), t)
             ids, _ = outcome_ids(erased.reshape(int(np.prod(erased.shape[:4])), -1))
             return np.broadcast_to(ids.reshape((1,) + shape[1:]), shape)
         key = ("stats", t)

@@ -27,8 +27,9 @@ from ..errors import WorldError
 
 __all__ = ["KNOBS", "POSE_GROUPS", "ColourJitter", "Style", "WorldSpec", "build_spec", "overlap", "uniform"]
 
-KNOBS: tuple[str, ...] = ("position", "colour", "stroke", "occluder", "shift", "flip", "jitter")
-"""The style knobs, in the order their product is enumerated along S."""
+KNOBS: tuple[str, ...] = ("position", "colour", "stroke", "occluder", "shift", "flip", "jitter", "variant")
+"""The style knobs, in the order their product is enumerated along S (``variant``: which of a
+class's glyph drawings, e.g. the font; one unnamed variant unless ``variants`` are given)."""
 
 POSE_GROUPS: tuple[str, ...] = ("hflip", "vflip", "rot2", "rot4", "d4")
 """Transformations a pose Ā may be drawn from (products of them too, e.g. ``"rot4*vflip"``)."""
@@ -96,6 +97,7 @@ class Style(NamedTuple):
     shift: tuple[int, int]
     flip: bool
     jitter: ColourJitter
+    variant: str
 
 
 # ---------------------------------------------------------------------------- validation
@@ -142,34 +144,57 @@ def uniform(n: int, exact: bool) -> np.ndarray:
     return np.array([Fraction(1, n)] * n, dtype=object) if exact else np.full(n, 1.0 / n)
 
 
-def _glyph_bank(glyphs: Mapping[str, object]) -> tuple[tuple[str, ...], np.ndarray, bool]:
-    """Class names, the glyphs as (n, channels, h, w) float64, and whether they are masks."""
+def _one_glyph(name: str, value: object) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise WorldError(f"glyph {name!r} is not a numeric array") from None
+    if arr.ndim == 2:
+        arr = arr[None]
+    elif not (arr.ndim == 3 and arr.shape[0] in (1, 3)):
+        raise WorldError(f"glyph {name!r} has shape {arr.shape}; expected (H, W) or (3, H, W)")
+    if arr.shape[-1] < 1 or arr.shape[-2] < 1:
+        raise WorldError(f"glyph {name!r} is empty: shape {arr.shape}")
+    if not np.isfinite(arr).all() or arr.min() < 0 or arr.max() > 1:
+        raise WorldError(f"glyph {name!r} has values outside [0, 1] (min {arr.min():g}, max {arr.max():g})")
+    return arr
+
+
+def _glyph_bank(glyphs: Mapping[str, object], n_variants: int = 1) -> tuple[tuple[str, ...], np.ndarray, bool]:
+    """Class names, the glyphs as (n · n_variants, channels, h, w) float64 (class-major), and
+    whether they are masks. With several variants each class gives one glyph per variant
+    along a leading axis."""
     if not isinstance(glyphs, Mapping) or not glyphs:
         raise WorldError("glyphs must be a non-empty mapping from class name to a 2-D or (3, H, W) array")
     names, arrays = [], []
     for name, value in glyphs.items():
         if not isinstance(name, str) or not name:
             raise WorldError(f"class names must be non-empty strings, got {name!r}")
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise WorldError(f"glyph {name!r} is not a numeric array") from None
-        if arr.ndim == 2:
-            arr = arr[None]
-        elif not (arr.ndim == 3 and arr.shape[0] in (1, 3)):
-            raise WorldError(f"glyph {name!r} has shape {arr.shape}; expected (H, W) or (3, H, W)")
-        if arr.shape[-1] < 1 or arr.shape[-2] < 1:
-            raise WorldError(f"glyph {name!r} is empty: shape {arr.shape}")
-        if not np.isfinite(arr).all() or arr.min() < 0 or arr.max() > 1:
-            raise WorldError(f"glyph {name!r} has values outside [0, 1] (min {arr.min():g}, max {arr.max():g})")
+        if n_variants == 1:
+            arrays.append(_one_glyph(name, value))
+        else:
+            drawings = list(value)  # type: ignore[call-overload]
+            if len(drawings) != n_variants:
+                raise WorldError(f"glyph {name!r} has {len(drawings)} variants, expected {n_variants}")
+            arrays.extend(_one_glyph(f"{name}[{i}]", d) for i, d in enumerate(drawings))
         names.append(name)
-        arrays.append(arr)
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
-        listing = ", ".join(f"{n}: {a.shape}" for n, a in zip(names, arrays))
-        raise WorldError(f"glyph shapes differ ({listing}); every class needs the same shape")
+        listing = ", ".join(sorted({str(a.shape) for a in arrays}))
+        raise WorldError(f"glyph shapes differ ({listing}); every class and variant needs the same shape")
     bank = np.stack(arrays)
     return tuple(names), bank, bank.shape[1] == 1
+
+
+def _variants(variants: object) -> tuple[str, ...]:
+    if variants is None:
+        return ("",)
+    if isinstance(variants, str) or not isinstance(variants, Sequence) or not variants:
+        raise WorldError(f"variants must be a non-empty sequence of names, got {variants!r}")
+    names = tuple(str(v) for v in variants)
+    if len(set(names)) != len(names):
+        raise WorldError(f"variant names repeat: {names}")
+    return names
 
 
 def _int_pair(value: object, what: str) -> tuple[int, int]:
@@ -231,7 +256,7 @@ class WorldSpec:
     """Validated, normalised knobs of a world (see :class:`synthetic.worlds.glyph_world.GlyphWorld`)."""
 
     class_names: tuple[str, ...]
-    bank: np.ndarray  # (n_classes, glyph channels, h, w) float64 in [0, 1]
+    bank: np.ndarray  # (n_classes · n_variants, glyph channels, h, w) float64 in [0, 1], class-major
     is_mask: bool
     canvas: tuple[int, int]
     n_channels: int
@@ -447,9 +472,11 @@ def build_spec(
     jitters: object = (ColourJitter(),),
     style_probs: object = None,
     exact: bool | None = None,
+    variants: object = None,
 ) -> WorldSpec:
     """Validate every knob (see :class:`synthetic.worlds.glyph_world.GlyphWorld`) and normalise it."""
-    names, bank, is_mask = _glyph_bank(glyphs)
+    variant_names = _variants(variants)
+    names, bank, is_mask = _glyph_bank(glyphs, len(variant_names))
     glyph = bank.shape[-2:]
     canvas_hw, pos = _canvas_and_positions(canvas, positions, glyph)
     pairs = _colour_pairs(colours, is_mask)
@@ -465,6 +492,7 @@ def build_spec(
         "shift": shift_list,
         "flip": flip_list,
         "jitter": jitter_list,
+        "variant": variant_names,
     }
     is_exact = _infer_exact(exact, class_prior, pose_probs, style_probs)
     knob_probs = _knob_probs(style_probs, knob_values, is_exact)

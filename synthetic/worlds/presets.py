@@ -350,6 +350,21 @@ def random(seed: int = 0) -> GlyphWorld:
     return draw(seed).build()
 
 
+@preset("fonts", "characters drawn from matplotlib's fonts (DejaVu, STIX, Computer Modern): the font is a style")
+def fonts(
+    characters: str | None = None, fonts: Sequence[str] | None = None, box: int = 10, n_colours: int = 2
+) -> GlyphWorld:
+    """:func:`synthetic.worlds.fonts.fonts_world`: 16 characters in 6 fonts by default."""
+    from .fonts import DEFAULT_CHARACTERS, DEFAULT_FONTS, fonts_world
+
+    return fonts_world(
+        DEFAULT_CHARACTERS if characters is None else characters,
+        DEFAULT_FONTS if fonts is None else fonts,
+        box=box,
+        n_colours=n_colours,
+    )
+
+
 @preset("digits", "scikit-learn's real 8x8 handwritten digits: class known, no other latents")
 def digits(n_images: int | None = None) -> DigitsWorld:
     """scikit-learn's 1797 real 8x8 digits (or the first ``n_images``); class known only."""

@@ -66,7 +66,7 @@ def quantise(x: np.ndarray, in_place: bool = False) -> np.ndarray:
 
 
 def render_raw(spec: WorldSpec, bank: np.ndarray) -> np.ndarray:
-    """Raw images X̄ for a glyph bank (n, gc, h, w): shape (n, S, Abar, channels, H, W)."""
+    """Raw images X̄ for a glyph bank (n · variants, gc, h, w): shape (n, S, Abar, channels, H, W)."""
     n, gc, gh, gw = bank.shape
     H, W = spec.canvas
     kv = spec.knob_values
@@ -119,8 +119,13 @@ def render_raw(spec: WorldSpec, bank: np.ndarray) -> np.ndarray:
     img = np.stack([j.apply(img) for j in kv["jitter"]])
     # reorder to (n, P, Col, K, O, Sh, F, J, Abar, ch, H, W) = knob order along S
     img = img.transpose(5, 3, 8, 6, 4, 2, 1, 0, 7, 9, 10, 11)
+    # variants: the bank's glyphs are (class, variant) pairs, class-major; the variant is the last knob
+    n_variants = len(kv["variant"])
+    if n % n_variants:
+        raise WorldError(f"a bank of {n} glyphs cannot hold {n_variants} variants of each class")
+    img = img.reshape((n // n_variants, n_variants, -1, n_abar, spec.n_channels, H, W)).swapaxes(1, 2)
     n_styles = int(np.prod([len(kv[k]) for k in KNOBS]))
-    return quantise(img.reshape((n, n_styles, n_abar, spec.n_channels, H, W)), in_place=True)
+    return quantise(img.reshape((n // n_variants, n_styles, n_abar, spec.n_channels, H, W)), in_place=True)
 
 
 def erased_glyph(bank: np.ndarray, erase: str = "box") -> np.ndarray:

@@ -39,10 +39,13 @@ VALIDATION_FRACTION = 0.2
 
 
 def split_units(dataset: WorldDataset) -> tuple[str, ...]:
-    """The groupings a split of ``dataset`` holds out: ``("image",)`` for real data, else the
+    """The groupings a split of ``dataset`` holds out: ``("image",)`` for real data, whole
+    drawings (``("variant",)``, e.g. fonts) for a glyph world with several, else the
     :data:`SPLIT_KNOBS` (every glyph world has them, with one value when a knob is fixed)."""
     if "image" in dataset.groups:
         return ("image",)
+    if "variant" in dataset.groups and len(np.unique(dataset.groups["variant"])) > 1:
+        return ("variant",)
     missing = [k for k in SPLIT_KNOBS if k not in dataset.groups]
     if missing:
         raise WorldError(f"dataset of {dataset.world!r} has no style knob(s) {missing} to split by")
