@@ -503,6 +503,52 @@ cmd_reproduce.configure = _configure_reproduce
 
 
 @command(
+    "forecast",
+    "forecast from exact quantities which task teaches class features, store it, then train and score it",
+    paths=("out", "cache"),
+    resume="Finished runs are kept in OUT/cache; run the same command again to resume.",
+)
+def cmd_forecast(args) -> int:
+    from dataclasses import replace
+
+    from .errors import ExperimentError
+    from .experiments.budget import Runner
+    from .experiments.forecast import FORECAST_BUDGET, ForecastSample, run_forecast
+
+    budget = FORECAST_BUDGET
+    if args.seeds is not None:
+        if len(args.seeds) < 2:
+            raise ExperimentError("--seeds: a spread over seeds needs at least 2")
+        budget = replace(budget, seeds=tuple(args.seeds))
+    if args.steps is not None:
+        budget = replace(budget, steps=args.steps)
+    sample = ForecastSample(n_random=args.worlds, seed=args.seed, fonts=not args.no_fonts)
+    out = Path(args.out)
+    cache = Path(args.cache) if args.cache else out / "cache"
+    runner = Runner(budget, cache, device=args.device, executor=_executor(args))
+    result = run_forecast(out, sample, runner)
+    print(result["text"])
+    return 0
+
+
+def _configure_forecast(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="forecast", help="output folder (default: forecast)")
+    p.add_argument("--worlds", type=_non_negative_int, default=30, help="random worlds in the sample (default 30)")
+    p.add_argument("--seed", type=_non_negative_int, default=0, help="the seed the random worlds are drawn from")
+    p.add_argument("--no-fonts", action="store_true", help="leave the fonts world out")
+    p.add_argument(
+        "--cache", default=None, help="the cache of finished runs (default OUT/cache; a report's cache shares them)"
+    )
+    p.add_argument("--steps", type=_positive_int, default=None, help="optimiser steps per run (default 600)")
+    p.add_argument("--seeds", type=_seeds, default=None, help="comma-separated (default 0,1,2)")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    add_executor_options(p)
+
+
+cmd_forecast.configure = _configure_forecast
+
+
+@command(
     "sweep",
     "train a grid of configurations and seeds (TOML) into one results table",
     paths=("out", "spec"),

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import UnknownClaim
 from ..experiments.budget import FULL, Budget, Runner
 from ..experiments.provenance import provenance
-from . import class_need_claims, exact_claims, objective_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
+from . import class_need_claims, exact_claims, forecast_claims, objective_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
 from .statistics import PairedResult, decide, holm, paired_contrast
 from .writer import write_report
