@@ -182,11 +182,15 @@ def measure(rows: Sequence[dict], runner: Runner) -> dict[tuple[str, str], dict]
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
-    from scipy.stats import spearmanr
+    """Spearman's ρ (average ranks for ties): Pearson's correlation of the ranks."""
+    from scipy.stats import rankdata
 
-    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+    if len(x) < 3 or np.ptp(y) == 0:
         return float("nan")
-    return float(spearmanr(x, y).statistic)
+    if np.ptp(x) == 0:  # a forecast that is the same everywhere ranks nothing
+        return 0.0
+    rx, ry = rankdata(x) - (len(x) + 1) / 2, rankdata(y) - (len(y) + 1) / 2
+    return float(np.dot(rx, ry) / np.sqrt(np.dot(rx, rx) * np.dot(ry, ry)))
 
 
 @dataclass
@@ -231,6 +235,9 @@ def score(
             else:
                 within.append(_spearman(f, gain[w]))
         finite = boot[key][np.isfinite(boot[key])]
+        interval = (
+            (float(np.percentile(finite, 2.5)), float(np.percentile(finite, 97.5))) if len(finite) else (np.nan,) * 2
+        )
         advantage = None
         if key == PRIMARY:
             diff = boot[key] - boot[BASELINE]
@@ -242,7 +249,7 @@ def score(
             )
         out[key] = CandidateScore(
             rho=rho_of(key, range(len(worlds))),
-            interval=(float(np.percentile(finite, 2.5)), float(np.percentile(finite, 97.5))),
+            interval=interval,  # type: ignore[arg-type]
             advantage=advantage,
             top1=float(np.mean(top1)),
             within_world=float(np.nanmean(within)) if within else float("nan"),
@@ -341,6 +348,7 @@ def run_forecast(
     sample: ForecastSample,
     runner: Runner,
     log: Callable[[str], None] = print,
+    n_boot: int = 2000,
 ) -> dict:
     """The whole forecast: the table written first, then training, then the scores
     (``forecast_results.json``, ``forecast.md``, ``forecast.png`` in ``out``)."""
@@ -352,7 +360,7 @@ def run_forecast(
     digest = write_forecast(rows, out, sample)
     log(f"forecast of {len(rows)} (world, task) points written: {out / 'forecast.json'} (sha256 {digest[:16]})")
     measured = measure(rows, runner)
-    scores = score(rows, measured)
+    scores = score(rows, measured, n_boot=n_boot)
     figure = forecast_figure(out / "forecast.png", rows, measured, PRIMARY)
     minutes = (time.perf_counter() - t0) / 60
     outcome = verdict(scores)
