@@ -213,6 +213,7 @@ def test_workers_times_threads_may_not_exceed_the_cores():
     assert isinstance(make_executor("local", workers=1), InProcess)
 
 
+@pytest.mark.slow  # starting a local Ray instance: 13 s
 def test_ray_gives_the_same_table_as_in_process(in_process_table, tmp_path):
     pytest.importorskip("ray")
     import ray
