@@ -47,7 +47,6 @@ import numpy as np
 from .. import transforms
 from ..errors import WorldError
 from .glyph_world import GlyphWorld
-from .glyphs import symmetry_group
 
 __all__ = [
     "BRIGHT",
@@ -58,7 +57,6 @@ __all__ = [
     "RandomWorldSpec",
     "art",
     "draw",
-    "glyph_symmetries",
     "random_worlds",
     "symmetrised",
 ]
@@ -242,8 +240,3 @@ def random_worlds(n: int, seed: int = 0) -> list[RandomWorldSpec]:
         raise WorldError(f"seed must be a non-negative int, got {seed!r}")
     seeds = np.random.SeedSequence(int(seed)).generate_state(n) if n else []  # a prefix of a longer list's
     return [draw(int(s)) for s in seeds]
-
-
-def glyph_symmetries(spec: RandomWorldSpec) -> list[frozenset[int]]:
-    """The d4 elements that fix each drawn glyph (a union of images may fix more than imposed)."""
-    return [symmetry_group(m) for m in spec.masks().values()]
