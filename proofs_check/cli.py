@@ -443,6 +443,19 @@ cmd_train.configure = _configure_train
 # ---------------------------------------------------------------- reproduction
 
 
+def _budget(base: Any, args: argparse.Namespace, too_few: str) -> Any:
+    """``base`` with the ``--seeds`` and ``--steps`` the user gave (at least 2 seeds)."""
+    from dataclasses import replace
+
+    from .errors import ExperimentError
+
+    if args.seeds is not None:
+        if len(args.seeds) < 2:
+            raise ExperimentError(f"--seeds: {too_few}")
+        base = replace(base, seeds=tuple(args.seeds))
+    return base if args.steps is None else replace(base, steps=args.steps)
+
+
 @command(
     "reproduce",
     "reproduce every claim of the paper: report.md, results.json and figures",
@@ -450,19 +463,11 @@ cmd_train.configure = _configure_train
     resume="Finished runs are kept in OUT/cache; run the same command again to resume.",
 )
 def cmd_reproduce(args) -> int:
-    from dataclasses import replace
 
-    from .errors import ExperimentError
     from .experiments import FULL, QUICK
     from .report import reproduce
 
-    budget = QUICK if args.quick else FULL
-    if args.seeds is not None:
-        if len(args.seeds) < 2:
-            raise ExperimentError("--seeds: paired statistics need at least 2 seeds")
-        budget = replace(budget, seeds=tuple(args.seeds))
-    if args.steps is not None:
-        budget = replace(budget, steps=args.steps)
+    budget = _budget(QUICK if args.quick else FULL, args, "paired statistics need at least 2 seeds")
     sensitivity = not args.quick and not args.no_sensitivity
     claims = reproduce(
         args.out, budget, device=args.device, only=args.only, executor=_executor(args), sensitivity=sensitivity
@@ -506,19 +511,11 @@ cmd_reproduce.configure = _configure_reproduce
     resume="Finished runs are kept in OUT/cache; run the same command again to resume.",
 )
 def cmd_forecast(args) -> int:
-    from dataclasses import replace
 
-    from .errors import ExperimentError
     from .experiments.budget import Runner
     from .experiments.forecast import FORECAST_BUDGET, ForecastSample, run_forecast
 
-    budget = FORECAST_BUDGET
-    if args.seeds is not None:
-        if len(args.seeds) < 2:
-            raise ExperimentError("--seeds: a spread over seeds needs at least 2")
-        budget = replace(budget, seeds=tuple(args.seeds))
-    if args.steps is not None:
-        budget = replace(budget, steps=args.steps)
+    budget = _budget(FORECAST_BUDGET, args, "a spread over seeds needs at least 2")
     sample = ForecastSample(n_random=args.worlds, seed=args.seed, fonts=not args.no_fonts)
     out = Path(args.out)
     cache = Path(args.cache) if args.cache else out / "cache"
