@@ -8,4 +8,4 @@ for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 # Exercise files are notebooks to run cell by cell (tests/test_exercises.py), not modules to import.
-collect_ignore_glob = ["proofs_check/exercises/notebooks/*", "exercises/*"]
+collect_ignore_glob = ["essl_testbed/course/notebooks/*", "course/*"]

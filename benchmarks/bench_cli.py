@@ -58,7 +58,7 @@ def main() -> None:
     print(f"{'command':<14}{'cmd s':>8}{'libs s':>8}{'extra s':>9}  {'torch':<6} libraries")
     print("-" * 72)
     for label, argv, libs in CASES:
-        code = f"from proofs_check.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass"
+        code = f"from essl_testbed.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass"
         seconds, torch_loaded = median_of(code, args.repeat)
         base, _ = median_of(f"import {libs}" if libs else "pass", args.repeat)
         flag = "YES" if torch_loaded else "no"

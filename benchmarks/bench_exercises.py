@@ -22,16 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 RUN = """
 import sys
-from proofs_check.exercises import exercise
-from proofs_check.exercises.cells import fill, read
-from proofs_check.exercises.handout import SOURCE_SOLUTIONS
-from proofs_check.exercises.marking import mark_cells
+from essl_testbed.course import exercise
+from essl_testbed.course.cells import fill, read
+from essl_testbed.course.handout import SOURCE_SOLUTIONS
+from essl_testbed.course.marking import mark_cells
 ex = exercise(int(sys.argv[1]))
 marks = mark_cells(fill(read(ex.path), read(SOURCE_SOLUTIONS / ex.path.name)))
 print(f"{marks.passed}/{marks.total}", len(marks.errors))
 """
 
-BASELINE = "import matplotlib.pyplot, sympy, torch, proofs_check.exercises, synthetic.worlds; print('- 0')"
+BASELINE = "import matplotlib.pyplot, sympy, torch, essl_testbed.course, synthetic.worlds; print('- 0')"
 
 
 def _timed(args: list[str]) -> tuple[float, str]:
@@ -41,7 +41,7 @@ def _timed(args: list[str]) -> tuple[float, str]:
 
 
 def main() -> None:
-    from proofs_check.exercises import EXERCISES
+    from essl_testbed.course import EXERCISES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", type=int, nargs="+", help="these exercises only")

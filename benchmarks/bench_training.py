@@ -7,12 +7,12 @@ asserted; timings on a shared 2-core machine move with its load, printed alongsi
 1. samples/s of one epoch of :func:`synthetic.training.train` (forward + backward + Adam)
    for every model of :func:`~synthetic.training.build_model` at two batch sizes, the CNN
    under 1 vs 2 torch threads, and the linear probe's fit under 1 vs 2 BLAS threads;
-2. :func:`proofs_check.experiments.run.run_one` (pretext training + linear probe) for a sweep of
+2. :func:`essl_testbed.experiments.run.run_one` (pretext training + linear probe) for a sweep of
    epoch counts: wall seconds, pretext and probe accuracy. "Stable" is the first E whose
    probe accuracy moves by less than 0.02 at the next larger E; that E is repeated over
    three seeds (mean ± std) and its wall time compared with a 30 s target;
 3. the bottleneck model trained with and without the per-epoch exact information
-   (:func:`~proofs_check.experiments.run.bottleneck_information`), same seed and epochs, against a
+   (:func:`~essl_testbed.experiments.run.bottleneck_information`), same seed and epochs, against a
    +10% target, and where the callback's time goes (the forward pass over the distinct
    images, building the joint, the theory measures).
 
@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import synthetic.nets.bottleneck  # noqa: E402
 import theory  # noqa: E402
 import theory.essl  # noqa: E402
-from proofs_check.experiments import Experiment, bottleneck_information, run_one, run_seeds, summarise  # noqa: E402
+from essl_testbed.experiments import Experiment, bottleneck_information, run_one, run_seeds, summarise  # noqa: E402
 from synthetic import models  # noqa: E402
 from synthetic.config import TrainConfig  # noqa: E402
 from synthetic.training import build_model, evaluate, train  # noqa: E402

@@ -1,20 +1,24 @@
-"""Symbolic proofs, hypothesis strategies, learned-vs-exact checks, the paper's claims and the CLI.
+"""The Shannon-inequality prover and hypothesis strategies for the theory's statements.
+
+Needs numpy, scipy, sympy and hypothesis; never torch (the experiments, report, course and
+command line that train networks live in :mod:`essl_testbed`).
 
 ===============================  ==============================================================
 module                           holds
 ===============================  ==============================================================
 ``proofs_check.prover``          the Shannon-inequality prover and the paper's statements
 ``proofs_check.strategies``      hypothesis strategies: joints, causal models, encoders
-``proofs_check.experiments``     experiment specs, the runner, the cache, exact checks
-``proofs_check.report``          the claims, figures and the reproduction report
-``proofs_check.cli``             the ``essl-testbed`` command line
 ``proofs_check.errors``          :class:`ProofsCheckError` and the errors under it
 ===============================  ==============================================================
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import _moved
+
 try:
     __version__ = version("essl-testbed")
 except PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
+
+_moved.install()

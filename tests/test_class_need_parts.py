@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check.errors import ExperimentError
-from proofs_check.experiments.downstream import with_aux_label, with_class_label
-from proofs_check.experiments.limits import training_style_limits
-from proofs_check.experiments.spec import Experiment
+from essl_testbed.errors import ExperimentError
+from essl_testbed.experiments.downstream import with_aux_label, with_class_label
+from essl_testbed.experiments.limits import training_style_limits
+from essl_testbed.experiments.spec import Experiment
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError, WorldError
 from synthetic.nets import CategoricalBottleneck

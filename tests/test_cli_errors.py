@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from proofs_check import cli
-from proofs_check.cli import main
+from essl_testbed import cli
+from essl_testbed.cli import main
 
 
 def one_line(err: str) -> str:
@@ -80,6 +80,6 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0
-    from proofs_check import __version__
+    from essl_testbed import __version__
 
     assert capsys.readouterr().out.strip() == f"essl-testbed {__version__}"

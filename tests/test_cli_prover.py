@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from proofs_check.cli import main
+from essl_testbed.cli import main
 from proofs_check.prover.counterexamples import find_counterexample, relation_slack
 from theory import mutual_information
 

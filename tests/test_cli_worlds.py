@@ -6,7 +6,7 @@ import json
 
 from pictures import decoded, panels
 
-from proofs_check.cli import main
+from essl_testbed.cli import main
 
 
 def test_worlds_lists_the_presets(capsys):

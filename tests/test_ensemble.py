@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check.experiments import Experiment, run_one
-from proofs_check.experiments.run import run_ensemble
+from essl_testbed.experiments import Experiment, run_one
+from essl_testbed.experiments.run import run_ensemble
 from synthetic import models
 from synthetic.config import TrainConfig
 from synthetic.ensemble import TOLERANCE, train_ensemble

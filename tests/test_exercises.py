@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from proofs_check.cli import main
-from proofs_check.exercises import EXERCISES, grade
-from proofs_check.exercises.cells import CellFormatError, fill, parse, read, unparse
-from proofs_check.exercises.checking import run_cells, tasks_of
-from proofs_check.exercises.handout import SOURCE_SOLUTIONS
-from proofs_check.exercises.marking import mark_cells
+from essl_testbed.cli import main
+from essl_testbed.course import EXERCISES, grade
+from essl_testbed.course.cells import CellFormatError, fill, parse, read, unparse
+from essl_testbed.course.checking import run_cells, tasks_of
+from essl_testbed.course.handout import SOURCE_SOLUTIONS
+from essl_testbed.course.marking import mark_cells
 
 NUMBERS = [e.number for e in EXERCISES]
 
@@ -193,7 +193,7 @@ MISTAKES = [
     ),
     (
         "6.3",
-        "from proofs_check.report.statistics import Contrast, paired_contrast\n"
+        "from essl_testbed.report.statistics import Contrast, paired_contrast\n"
         "def answer(d, margin):\n    r = paired_contrast(Contrast('x', 'acc', direction=0, margin=margin), d)\n"
         "    return 'supported' if r.low <= 0 <= r.high else 'contradicted'",
         "no evidence of an effect is not evidence of no effect",
@@ -337,9 +337,9 @@ def test_an_answer_that_raises_is_an_error_not_a_crash():
 
 
 def test_an_unknown_task_is_a_typed_error():
-    from proofs_check.errors import ProofsCheckError
+    from essl_testbed.errors import TestbedError
 
-    with pytest.raises(ProofsCheckError, match="no checker for task '9.9'"):
+    with pytest.raises(TestbedError, match="no checker for task '9.9'"):
         grade("9.9", lambda: None)
 
 
@@ -400,7 +400,7 @@ def test_tasks_only_marking_skips_the_training_cells(tmp_path, capsys, monkeypat
     def no_training(*args, **kwargs):
         raise RuntimeError("a training cell ran")
 
-    monkeypatch.setattr("proofs_check.experiments.run.run_one", no_training)
+    monkeypatch.setattr("essl_testbed.experiments.run.run_one", no_training)
     assert main(["exercises", "export", "--format", "solved", "--only", "5", "--to", str(tmp_path)]) == 0
     capsys.readouterr()
     solved = str(tmp_path / "e05_lossy_lossless_solved.py")

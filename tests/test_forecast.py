@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from proofs_check.cli import main
-from proofs_check.errors import ExperimentError
-from proofs_check.experiments.budget import Budget
-from proofs_check.experiments.forecast import (
+from essl_testbed.cli import main
+from essl_testbed.errors import ExperimentError
+from essl_testbed.experiments.budget import Budget
+from essl_testbed.experiments.forecast import (
     BASELINE,
     CANDIDATES,
     PRIMARY,
@@ -118,7 +118,7 @@ def test_the_cli_needs_two_seeds(capsys):
 def test_the_rank_correlation_is_spearmans_with_ties():
     from scipy.stats import spearmanr
 
-    from proofs_check.experiments.forecast import _spearman
+    from essl_testbed.experiments.forecast import _spearman
 
     rng = np.random.default_rng(0)
     for _ in range(20):

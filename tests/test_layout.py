@@ -92,7 +92,7 @@ def loaded_after(code: str) -> dict:
 def test_import_theory_and_worlds_load_no_torch():
     loaded = loaded_after(
         "import theory, synthetic, synthetic.worlds, synthetic.config, synthetic.models, "
-        "synthetic.transforms, proofs_check.experiments, proofs_check.cli"
+        "synthetic.transforms, essl_testbed.experiments, essl_testbed.cli"
     )
     assert loaded == {"torch": False, "matplotlib": False}
 
@@ -111,13 +111,13 @@ def test_import_theory_and_worlds_load_no_torch():
     ],
 )
 def test_commands_that_do_not_train_load_no_torch(argv):
-    code = f"from proofs_check.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass"
+    code = f"from essl_testbed.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass"
     assert not loaded_after(code)["torch"]
 
 
 def test_show_loads_matplotlib_but_not_torch(tmp_path):
     code = (
-        f"from proofs_check.cli import main\n"
+        f"from essl_testbed.cli import main\n"
         f"main(['show', '--world', 'six-nine', '--transform', 'rot2', '--out', {str(tmp_path / 'g.png')!r}])"
     )
     assert loaded_after(code) == {"torch": False, "matplotlib": True}

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import synthetic.training
-from proofs_check.experiments import Experiment, downstream_sets, run_one
-from proofs_check.experiments.downstream import FEW_SHOT
+from essl_testbed.experiments import Experiment, downstream_sets, run_one
+from essl_testbed.experiments.downstream import FEW_SHOT
 from synthetic.config import TrainConfig
 
 SMALL = {"n_classes": 4, "n_positions": 5}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from proofs_check.cli import main
+from essl_testbed.cli import main
 from proofs_check.prover import ProverInputError, parse_relation, prove
 from proofs_check.prover.notation import parse_statements
 

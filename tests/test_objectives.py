@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check.cli import main
-from proofs_check.errors import ExperimentError
-from proofs_check.experiments import Experiment, run_one
+from essl_testbed.cli import main
+from essl_testbed.errors import ExperimentError
+from essl_testbed.experiments import Experiment, run_one
 from synthetic import transforms
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError
@@ -263,8 +263,8 @@ def test_a_wrong_group_average_is_caught():
 
 
 def test_a_sweep_takes_the_objective_as_an_axis_and_checks_it_first(tmp_path):
-    from proofs_check.experiments.sweep import run_sweep
-    from proofs_check.experiments.sweep_spec import SweepSpec
+    from essl_testbed.experiments.sweep import run_sweep
+    from essl_testbed.experiments.sweep_spec import SweepSpec
 
     text = """
 [grid]

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check.errors import ProofsCheckError
-from proofs_check.experiments import Experiment, downstream_sets, probe_scores, run_one
-from proofs_check.report.claims import Verdict
-from proofs_check.report.statistics import Contrast, decide, holm, paired_contrast
+from essl_testbed.errors import TestbedError
+from essl_testbed.experiments import Experiment, downstream_sets, probe_scores, run_one
+from essl_testbed.report.claims import Verdict
+from essl_testbed.report.statistics import Contrast, decide, holm, paired_contrast
 from synthetic import transforms
 from synthetic.config import TrainConfig
 from synthetic.training import build_model, train
@@ -220,18 +220,18 @@ def test_an_equivalence_margin_decides_a_prediction_of_no_effect(diffs, expected
     ],
 )
 def test_a_malformed_contrast_is_refused(kwargs, message):
-    with pytest.raises(ProofsCheckError, match=message):
+    with pytest.raises(TestbedError, match=message):
         Contrast("c", "accuracy", **kwargs)
 
 
 def test_one_seed_is_not_a_paired_comparison():
-    with pytest.raises(ProofsCheckError, match="at least 2 seeds"):
+    with pytest.raises(TestbedError, match="at least 2 seeds"):
         paired_contrast(Contrast("c", "accuracy"), {0: 0.1})
 
 
 def test_a_label_with_one_value_is_not_probed():
     """``marked`` with one carrier: the carrier label is constant, the marker label is the class."""
-    from proofs_check.experiments.downstream import label_scores
+    from essl_testbed.experiments.downstream import label_scores
 
     experiment = Experiment("marked", "rot4", world_overrides={"n_carriers": 1, "n_positions": 1})
     world = experiment.make_world()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from proofs_check.cli import main
+from essl_testbed.cli import main
 from proofs_check.strategies import worlds
 from synthetic.errors import WorldError
 from synthetic.worlds import presets

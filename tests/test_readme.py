@@ -35,7 +35,7 @@ def matches(got: object, value: str) -> bool:
 def registries_restored():
     """The README's "Extending" examples register a transformation, a preset, a model and a
     claim; take them out again so the rest of the session sees the project's own registries."""
-    from proofs_check.report import CLAIMS
+    from essl_testbed.report import CLAIMS
     from synthetic import models, transforms
     from synthetic.worlds import presets
 
@@ -63,7 +63,7 @@ def test_readme_examples_run_and_keep_their_promises(registries_restored):
 
 
 def test_readme_sweep_specs_parse():
-    from proofs_check.experiments import SweepSpec
+    from essl_testbed.experiments import SweepSpec
 
     specs = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.S)
     assert specs

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check.cli import build_parser, main
-from proofs_check.experiments import Budget, Experiment, run_one
-from proofs_check.report import CLAIMS, Verdict, reproduce
+from essl_testbed.cli import build_parser, main
+from essl_testbed.experiments import Budget, Experiment, run_one
+from essl_testbed.report import CLAIMS, Verdict, reproduce
 from synthetic import models, transforms
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError, TransformError, WorldError

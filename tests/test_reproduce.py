@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from proofs_check.errors import UnknownClaim
-from proofs_check.experiments import Budget
-from proofs_check.report import CLAIMS, ClaimContext, Verdict, reproduce
-from proofs_check.report.reproduce import decide_primaries, primary_family
+from essl_testbed.errors import UnknownClaim
+from essl_testbed.experiments import Budget
+from essl_testbed.report import CLAIMS, ClaimContext, Verdict, reproduce
+from essl_testbed.report.reproduce import decide_primaries, primary_family
 
 PRIMARY_FAMILY = primary_family()
 
@@ -212,7 +212,7 @@ def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was retrained")
 
-    monkeypatch.setattr("proofs_check.experiments.sweep.run_one", no_training)
+    monkeypatch.setattr("essl_testbed.experiments.sweep.run_one", no_training)
     again = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None, sensitivity=True)
     assert again[0].finding == first[0].finding and again[0].result == first[0].result
     assert again[0].sensitivity == first[0].sensitivity

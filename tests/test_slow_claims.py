@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from proofs_check.experiments import Budget, Experiment, Runner, run_seeds
+from essl_testbed.experiments import Budget, Experiment, Runner, run_seeds
 from synthetic.config import TrainConfig
 
 pytestmark = pytest.mark.slow

@@ -10,10 +10,10 @@ import warnings
 import pytest
 import sweep_faults
 
-from proofs_check.cli import main
-from proofs_check.errors import ExperimentError
-from proofs_check.experiments import InProcess, LocalPool, RayCluster, SweepSpec, make_executor, run_sweep
-from proofs_check.experiments.cache import RunCache
+from essl_testbed.cli import main
+from essl_testbed.errors import ExperimentError
+from essl_testbed.experiments import InProcess, LocalPool, RayCluster, SweepSpec, make_executor, run_sweep
+from essl_testbed.experiments.cache import RunCache
 
 SPEC = """
 [grid]
@@ -123,7 +123,7 @@ def test_the_cli_sweep_and_its_resume(tmp_path, monkeypatch, capsys):
     def must_not_run(*args, **kwargs):
         raise AssertionError("a finished run was trained again")
 
-    monkeypatch.setattr("proofs_check.experiments.sweep.run_one", must_not_run)
+    monkeypatch.setattr("essl_testbed.experiments.sweep.run_one", must_not_run)
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet", "--resume"]) == 0
     assert table(out / "results.csv") == first
 
@@ -136,7 +136,7 @@ def test_a_different_spec_in_the_same_folder_is_refused(tmp_path):
 
 
 def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monkeypatch):
-    import proofs_check.experiments.sweep as sweep_module
+    import essl_testbed.experiments.sweep as sweep_module
 
     real = sweep_module.run_one
 
@@ -197,7 +197,7 @@ def test_a_corrupted_results_table_is_reported_not_overwritten(tmp_path):
 
 def test_written_files_have_ordinary_permissions(tmp_path):
     sweep(tmp_path)
-    from proofs_check.experiments.cache import current_umask
+    from essl_testbed.experiments.cache import current_umask
 
     expected = 0o666 & ~current_umask()
     for path in [tmp_path / "results.csv", *(tmp_path / "cache").rglob("*.json")]:
@@ -260,7 +260,7 @@ def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
         SPEC.replace('"six-nine"', '"natural"').replace('"mlp"', '"cnn"').replace("epochs = 1", "epochs = 50")
     )
     code = (
-        f"from proofs_check.cli import main; raise SystemExit(main(['sweep', {str(spec)!r}, '--out', "
+        f"from essl_testbed.cli import main; raise SystemExit(main(['sweep', {str(spec)!r}, '--out', "
         f"{str(tmp_path / 'out')!r}, '--workers', '2']))"
     )
     process = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, stderr=subprocess.PIPE, text=True)
@@ -285,7 +285,7 @@ def test_set_threads_pins_blas_already_loaded():
     environment alone would leave BLAS on all cores, and sums in another order."""
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from proofs_check.experiments.executors import set_threads
+    from essl_testbed.experiments.executors import set_threads
 
     threadpool_limits(limits=2)
     set_threads(1)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from proofs_check.cli import main
-from proofs_check.experiments import BoundViolation, Experiment, check_bound, run_one, run_seeds
+from essl_testbed.cli import main
+from essl_testbed.experiments import BoundViolation, Experiment, check_bound, run_one, run_seeds
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError
 from synthetic.probe import LinearProbe, ProbeInputError
@@ -101,7 +101,7 @@ def test_resume_reuses_finished_seeds(tmp_path, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("a cached seed was retrained")
 
-    monkeypatch.setattr("proofs_check.experiments.sweep.run_one", must_not_run)
+    monkeypatch.setattr("essl_testbed.experiments.sweep.run_one", must_not_run)
     again = run_seeds(small(config), [0, 1], cache_dir=tmp_path, show_progress=False)
     assert again["summary"] == first["summary"] and len(again["runs"]) == 2
 

@@ -92,7 +92,7 @@ MUTANTS = (
     Mutant(
         "pretext training on the full grid",
         "split",
-        "proofs_check/experiments/run.py",
+        "essl_testbed/experiments/run.py",
         '        self.train_ds, self.test_ds = parts["train"], parts["test"]',
         '        self.train_ds, self.test_ds = self.full, parts["test"]',
         ("tests/test_learning.py",),
@@ -108,7 +108,7 @@ MUTANTS = (
     Mutant(
         "downstream set from augmented images",
         "probe data",
-        "proofs_check/experiments/downstream.py",
+        "essl_testbed/experiments/downstream.py",
         "    full = full.subset(full.a == 0)\n",
         "",
         ("tests/test_protocol.py",),
@@ -116,7 +116,7 @@ MUTANTS = (
     Mutant(
         "probe fit on the test styles",
         "probe data",
-        "proofs_check/experiments/downstream.py",
+        "essl_testbed/experiments/downstream.py",
         'fits = {C: _fit(features["train"], train, C) for C in PROBE_C_GRID}',
         'fits = {C: _fit(features["test"], test, C) for C in PROBE_C_GRID}',
         ("tests/test_learning.py",),
@@ -124,7 +124,7 @@ MUTANTS = (
     Mutant(
         "probe regularisation chosen on the test styles",
         "probe data",
-        "proofs_check/experiments/downstream.py",
+        "essl_testbed/experiments/downstream.py",
         'val_acc = {C: p.score(features["validation"], val.c, val.weights) for C, p in fits.items()}',
         'val_acc = {C: p.score(features["test"], test.c, test.weights) for C, p in fits.items()}',
         ("tests/test_protocol.py",),
@@ -140,7 +140,7 @@ MUTANTS = (
     Mutant(
         "verdict direction flipped",
         "verdict direction",
-        "proofs_check/report/statistics.py",
+        "essl_testbed/report/statistics.py",
         "return Verdict.SUPPORTED if np.sign(result.mean) == contrast.direction else Verdict.CONTRADICTED",
         "return Verdict.CONTRADICTED if np.sign(result.mean) == contrast.direction else Verdict.SUPPORTED",
         ("tests/test_reproduce.py",),
@@ -148,7 +148,7 @@ MUTANTS = (
     Mutant(
         "a verdict that is always supported",
         "verdict direction",
-        "proofs_check/report/statistics.py",
+        "essl_testbed/report/statistics.py",
         "    if p_adjusted >= ALPHA or result.mean == 0:\n        return Verdict.INCONCLUSIVE",
         "    if False:\n        return Verdict.INCONCLUSIVE",
         ("tests/test_reproduce.py",),
@@ -156,7 +156,7 @@ MUTANTS = (
     Mutant(
         "equivalence margin ignored",
         "verdict direction",
-        "proofs_check/report/statistics.py",
+        "essl_testbed/report/statistics.py",
         "        if p_adjusted < ALPHA:\n            return Verdict.SUPPORTED",
         "        if True:\n            return Verdict.SUPPORTED",
         ("tests/test_protocol.py", "tests/test_reproduce.py"),
@@ -164,7 +164,7 @@ MUTANTS = (
     Mutant(
         "no multiplicity adjustment",
         "statistics",
-        "proofs_check/report/statistics.py",
+        "essl_testbed/report/statistics.py",
         "        running = max(running, min(1.0, (m - rank) * float(pvalues[i])))",
         "        running = float(pvalues[i])",
         ("tests/test_protocol.py", "tests/test_reproduce.py"),
@@ -172,7 +172,7 @@ MUTANTS = (
     Mutant(
         "a claim that compares the wrong conditions",
         "claim rule",
-        "proofs_check/report/trained_claims.py",
+        "essl_testbed/report/trained_claims.py",
         'primary = minus(probe["d4"], probe["rot2"])',
         'primary = minus(probe["rot2"], probe["d4"])',
         ("tests/test_reproduce.py",),
@@ -180,7 +180,7 @@ MUTANTS = (
     Mutant(
         "unpaired seeds",
         "statistics",
-        "proofs_check/report/trained_claims.py",
+        "essl_testbed/report/trained_claims.py",
         "    return {s: a[s] - b[s] for s in sorted(set(a) & set(b))}",
         "    return {s: a[s] - b[(s + 1) % len(b)] for s in sorted(set(a) & set(b))}",
         ("tests/test_reproduce.py",),

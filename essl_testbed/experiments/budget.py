@@ -1,0 +1,142 @@
+"""Training effort in optimiser steps, the profiles, and the runner that the claims train through.
+
+A :class:`Budget` fixes optimiser steps (not epochs: a task's dataset grows with its number
+of actions, so equal epochs would give jigsaw twelve times the training of a flip), the
+learning rate and the seeds. :class:`Runner` turns a (world, transform, model, ...) request
+into an :class:`~essl_testbed.experiments.spec.Experiment` under that budget, runs its seeds
+(cached under one folder), and sets the supervised ceiling of the same encoder beside
+every run.
+
+>>> FULL.seeds == tuple(range(10)), QUICK.steps
+(True, 150)
+>>> [b.describe() for b in FULL.sensitivity()][:2]
+['lr 0.0003, 2000 steps', 'lr 0.003, 2000 steps']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .spec import Experiment
+
+__all__ = ["FULL", "QUICK", "Budget", "Runner"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Training effort: optimiser steps per run, batch size, learning rate and seeds."""
+
+    steps: int = 2000
+    batch_size: int = 64
+    seeds: tuple[int, ...] = tuple(range(10))
+    lr: float = 1e-3
+
+    def describe(self) -> str:
+        return f"lr {self.lr:g}, {self.steps} steps"
+
+    def sensitivity(self, n_seeds: int = 5) -> list[Budget]:
+        """The settings each primary contrast is rerun under: learning rate 3e-4 and 3e-3, and
+        half and twice the steps, each varied alone from this budget, on ``n_seeds`` seeds."""
+        seeds = self.seeds[:n_seeds]
+        return [
+            replace(self, lr=self.lr * 0.3, seeds=seeds),
+            replace(self, lr=self.lr * 3, seeds=seeds),
+            replace(self, steps=self.steps // 2, seeds=seeds),
+            replace(self, steps=self.steps * 2, seeds=seeds),
+        ]
+
+
+CEILING_TRANSFORM = "rot4"
+
+FULL = Budget()
+"""The full profile: 2,000 steps, 10 seeds, and the sensitivity settings."""
+QUICK = Budget(steps=150, seeds=(0, 1, 2, 3, 4))
+"""The quick profile: 150 steps, 5 seeds, no sensitivity settings."""
+
+
+class Runner:
+    """Runs (or reloads) training experiments under one budget and cache."""
+
+    def __init__(
+        self,
+        budget: Budget,
+        cache: Path,
+        device: str = "cpu",
+        log: Callable[[str], None] = print,
+        executor: Any = None,
+        ceilings: bool = True,
+    ):
+        self.budget, self.cache, self.device, self.log, self.executor = budget, cache, device, log, executor
+        self.ceilings = ceilings
+
+    def under(self, budget: Budget, ceilings: bool = True) -> Runner:
+        """The same runner with another budget (same cache, device and executor)."""
+        return Runner(budget, self.cache, self.device, self.log, self.executor, ceilings)
+
+    def experiment(
+        self,
+        world: str,
+        transform: str,
+        model: str = "cnn",
+        mode: str = "normal",
+        lam: float = 1.0,
+        base_aug: str = "none",
+        overrides: dict | None = None,
+        target: str = "A",
+        **config: Any,
+    ) -> Experiment:
+        from synthetic.config import TrainConfig
+
+        cfg = TrainConfig(
+            model=model,
+            mode=mode,
+            lam=lam,
+            steps=self.budget.steps,
+            batch_size=self.budget.batch_size,
+            lr=self.budget.lr,
+            device=self.device,
+            **config,
+        )
+        return Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {}, target=target)
+
+    def _seeds(self, experiment: Experiment) -> dict:
+        from .sweep import run_seeds
+
+        t0 = time.perf_counter()
+        result = run_seeds(
+            experiment, self.budget.seeds, cache_dir=self.cache, show_progress=True, executor=self.executor
+        )
+        self.log(
+            f"  trained {experiment.label()} ({self.budget.describe()} x {len(self.budget.seeds)} seeds) "
+            f"in {time.perf_counter() - t0:.0f} s"
+        )
+        return result
+
+    def __call__(self, world: str, transform: str, ceiling: bool = True, **request: Any) -> dict:
+        """``{"runs", "summary"}`` of the request's seeds; with ``ceilings`` (and ``ceiling``,
+        which a claim sets False where it reads no probe) every run carries the supervised
+        ceiling of its encoder (``probe_acc_supervised``) and
+        ``normalised_gain`` = (probe - random init) / (supervised - random init)."""
+        from .run import summarise
+
+        experiment = self.experiment(world, transform, **request)
+        result = self._seeds(experiment)
+        if not (self.ceilings and ceiling):
+            return {**result, "experiment": experiment.key()}
+        ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective")}
+        # The ceiling trains on the downstream images, the same for every transformation: one
+        # fixed transformation names it, so every task of a world shares one cached ceiling.
+        ceiling = self._seeds(self.experiment(world, CEILING_TRANSFORM, target="C", **ceiling_request))
+        supervised = {r["seed"]: r["probe_acc"] for r in ceiling["runs"]}
+        runs = []
+        for r in result["runs"]:
+            span = supervised[r["seed"]] - r["probe_acc_random_init"]
+            gain = r["probe_acc"] - r["probe_acc_random_init"]
+            runs.append(
+                {**r, "probe_acc_supervised": supervised[r["seed"]], "normalised_gain": gain / span if span else 0.0}
+            )
+        return {"runs": runs, "summary": summarise(runs), "experiment": experiment.key()}

@@ -1,0 +1,192 @@
+"""The downstream protocol: one probe problem per world, the same for every pretext task.
+
+The linear probe reads *unaugmented* images (A = identity) of the world without its base
+augmentation, split by :class:`~synthetic.worlds.splits.StyleSplit` into training styles, a
+validation part of them (which chooses the probe's regularisation) and held-out test styles.
+At a given seed this set is identical for every pretext task, model and mode, so the probe of
+a random-init encoder scores the same for every task of a world.
+
+:func:`probe_scores` fits the probe at each regularisation of :data:`PROBE_C_GRID` on the
+training part, keeps the best on validation, and scores it on the test part; few-shot probes
+(:data:`FEW_SHOT` labelled images per class, :data:`FEW_SHOT_DRAWS` draws) use the same
+regularisation. :func:`exact_limits` gives the limits any probe obeys on the full set.
+
+>>> from essl_testbed.experiments.spec import Experiment
+>>> split, parts = downstream_sets(Experiment("six-nine", "rot2"), seed=0)
+>>> split.describe(), len(parts["test"])
+('no held-out styles (one style): train and test on the full grid', 2)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from synthetic.worlds.datasets import WorldDataset
+from synthetic.worlds.splits import StyleSplit
+
+from .spec import Experiment
+
+__all__ = [
+    "DOWNSTREAM_TRANSFORM",
+    "FEW_SHOT",
+    "PROBE_C_GRID",
+    "downstream_sets",
+    "exact_limits",
+    "label_scores",
+    "pixel_scores",
+    "probe_scores",
+    "relabel_by_class",
+    "with_aux_label",
+    "with_class_label",
+]
+
+PROBE_C_GRID: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
+"""Inverse regularisation strengths tried on the validation part."""
+FEW_SHOT: tuple[int, ...] = (1, 5, 10)
+FEW_SHOT_DRAWS = 3
+
+
+DOWNSTREAM_TRANSFORM = "rot4"
+"""The unaugmented rows (A = identity) are taken from this one transformation's dataset for
+every task: taken from each task's own dataset, their weights carry the task's 1/|A| and
+differ after renormalisation in the last bits, enough to move a weakly regularised probe by
+an image (natural with 10 classes, seed 0: 0.1750 after jigsaw, 0.1778 after the others)."""
+
+
+def downstream_sets(experiment: Experiment, seed: int) -> tuple[StyleSplit, dict[str, WorldDataset]]:
+    """(the seed's style split, ``{"train", "validation", "test", "full"}`` unaugmented sets)
+    of the experiment's world without its base augmentation: the same arrays, bit for bit, for
+    every transformation of the experiment."""
+    from synthetic.worlds import presets
+
+    world = presets.get(experiment.world, **experiment.world_overrides)
+    full = world.dataset(DOWNSTREAM_TRANSFORM)
+    full = full.subset(full.a == 0)
+    split = StyleSplit.draw(full, seed)
+    return split, {**split.apply(full), "full": full}
+
+
+_PIXELS: dict[tuple[str, int], dict[str, float]] = {}
+
+
+def pixel_scores(parts: dict[str, WorldDataset], seed: int) -> dict[str, float]:
+    """:func:`probe_scores` on raw pixels; computed once per process for equal images and seed
+    (every task of a world shares them)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("train", "validation", "test", "full"):
+        digest.update(np.ascontiguousarray(parts[name].x).tobytes())
+        digest.update(np.ascontiguousarray(parts[name].c).tobytes())
+    key = (digest.hexdigest(), seed)
+    if key not in _PIXELS:
+        features = {k: d.x.reshape(len(d), -1).astype(np.float64) for k, d in parts.items()}
+        _PIXELS[key] = probe_scores(features, parts, seed)
+    return dict(_PIXELS[key])
+
+
+def relabel_by_class(dataset: WorldDataset) -> WorldDataset:
+    """The dataset with C as the label to predict (for the supervised ceiling)."""
+    return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes, "labels": "C"})
+
+
+def _with_c(dataset: WorldDataset, labels: np.ndarray) -> WorldDataset:
+    return WorldDataset(**{**dataset.__dict__, "c": labels, "n_classes": int(labels.max()) + 1})
+
+
+def with_class_label(dataset: WorldDataset, label_of_class: np.ndarray) -> WorldDataset:
+    """The dataset with C replaced by another label read off the class (a world's ``label_maps``)."""
+    return _with_c(dataset, label_of_class[dataset.c])
+
+
+def with_aux_label(dataset: WorldDataset, aux: str) -> WorldDataset:
+    """The pretext dataset with the label of add/eliminate's head (``TrainConfig.aux``) as C."""
+    from ..errors import ExperimentError
+
+    if aux == "class":
+        return dataset
+    if aux not in dataset.groups:
+        raise ExperimentError(f"aux label {aux!r} needs a world with a {aux!r} style knob; {dataset.world} has none")
+    return _with_c(dataset, dataset.groups[aux])
+
+
+def label_scores(features: dict[str, np.ndarray], parts: dict[str, WorldDataset], world: Any, seed: int) -> dict:
+    """``probe_acc_<label>`` (test) for each of the world's ``label_maps``: the same probe
+    protocol with that label in place of the class (no few-shot probes). A label with one
+    value (``marked`` with one carrier) has nothing to probe and gets no key."""
+    out = {}
+    for name, label_of_class in getattr(world, "label_maps", {}).items():
+        if len(set(np.asarray(label_of_class).tolist())) < 2:
+            continue
+        relabelled = {k: with_class_label(d, label_of_class) for k, d in parts.items()}
+        out[f"probe_acc_{name}"] = probe_scores(features, relabelled, seed, few_shot=False)["probe_acc"]
+    return out
+
+
+def _fit(features: np.ndarray, part: WorldDataset, C: float) -> Any:
+    from synthetic.probe import LinearProbe
+
+    return LinearProbe(C=C).fit(features, part.c, part.weights)
+
+
+def _few_shot_rows(part: WorldDataset, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` rows of each class, drawn without replacement in proportion to their weights."""
+    rows = []
+    for c in np.unique(part.c):
+        idx = np.flatnonzero(part.c == c)
+        p = part.weights[idx] / part.weights[idx].sum()
+        rows.append(rng.choice(idx, size=min(k, len(idx)), replace=False, p=p))
+    return np.concatenate(rows)
+
+
+def probe_scores(
+    features: dict[str, np.ndarray], parts: dict[str, WorldDataset], seed: int, few_shot: bool = True
+) -> dict[str, float]:
+    """Probe metrics from features of each part (keys as ``parts``): ``probe_acc`` (test),
+    ``probe_C`` (chosen on validation), ``probe_acc_validation``, ``probe_usable_bits``
+    (H(C) - CE on the full set), ``probe_acc_full`` and, with ``few_shot``, ``probe_acc_{k}shot`` (test)."""
+    train, val, test = parts["train"], parts["validation"], parts["test"]
+    fits = {C: _fit(features["train"], train, C) for C in PROBE_C_GRID}
+    val_acc = {C: p.score(features["validation"], val.c, val.weights) for C, p in fits.items()}
+    best = max(val_acc.values())
+    C = min(C for C, acc in val_acc.items() if acc >= best - 1e-12)  # ties go to the stronger penalty
+    probe = fits[C]
+    full = parts["full"]
+    out = {
+        "probe_acc": probe.score(features["test"], test.c, test.weights),
+        "probe_C": C,
+        "probe_acc_validation": val_acc[C],
+        "probe_acc_full": probe.score(features["full"], full.c, full.weights),
+        "probe_usable_bits": probe.usable_bits(features["full"], full.c, full.weights),
+    }
+    rng = np.random.default_rng([seed, 9])
+    for k in FEW_SHOT if few_shot else ():
+        scores = []
+        for _ in range(FEW_SHOT_DRAWS):
+            rows = _few_shot_rows(train, k, rng)
+            if len(np.unique(train.c[rows])) < 2:
+                continue
+            shot = _fit(features["train"][rows], train.subset(rows), C)
+            scores.append(shot.score(features["test"], test.c, test.weights))
+        out[f"probe_acc_{k}shot"] = float(np.mean(scores)) if scores else float("nan")
+    return out
+
+
+def exact_limits(full: WorldDataset) -> dict[str, float]:
+    """H(C), I(C;X) and the Bayes accuracy of C given X on a weighted set of images (X = the
+    distinct images): no probe of any features of X does better on that set."""
+    from theory import outcome_ids
+
+    x_ids, _ = outcome_ids(full.x.reshape(len(full), -1))
+    table = np.zeros((x_ids.max() + 1, full.n_classes))
+    np.add.at(table, (x_ids, full.c), full.weights)
+    p_c, p_x = table.sum(0), table.sum(1)
+
+    def h(p: np.ndarray) -> float:
+        p = p[p > 0]
+        return float(-(p * np.log2(p)).sum())
+
+    h_c_given_x = h(table.ravel()) - h(p_x)
+    return {"H_C": h(p_c), "I_C_X0": h(p_c) - h_c_given_x, "bayes_acc_C_given_X0": float(table.max(1).sum())}

@@ -1,0 +1,56 @@
+"""Exact limits of the pretext task on a seed's *training* styles, where the networks are fit.
+
+The theory speaks of the distribution a code is optimised on. The pretext networks train on
+the enumerated cells of the training styles of a seed's :class:`~synthetic.worlds.splits.StyleSplit`
+(weights renormalised), so cross-entropies measured there are compared with that
+distribution's exact quantities: H(A|X) (the best any predictor reaches), I(C;T) and the
+class-blind limits (the best a predictor that carries nothing about the class reaches).
+
+>>> from essl_testbed.experiments.spec import Experiment
+>>> limits = training_style_limits(Experiment("six-nine", "rot2"), seed=0)
+>>> limits["H_A_given_X"], limits["H_A_given_Z_class_blind"], limits["I_C_T"]
+(1.0, 1.0, 0.0)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .spec import Experiment
+
+__all__ = ["training_style_limits"]
+
+
+@lru_cache(maxsize=64)
+def training_style_limits(experiment: Experiment, seed: int) -> dict[str, float]:
+    """``H_A``, ``H_A_given_X``, ``I_C_T``, ``H_A_given_Z_class_blind`` (bits) and
+    ``bayes_acc_A_class_blind`` of the experiment's pretext task on the training styles of
+    ``seed``'s split (floats; the class-blind log-loss is an achievable upper bound)."""
+    from theory import (
+        Joint,
+        class_blind_accuracy,
+        class_blind_code,
+        entropy,
+        mutual_information,
+        with_posterior,
+    )
+
+    from .downstream import downstream_sets
+
+    split, _ = downstream_sets(experiment, seed)
+    world = experiment.make_world()
+    train = split.apply(world.dataset(experiment.transform), merge_validation=True)["train"]
+    x = np.unique(train.latents["X"], return_inverse=True)[1].ravel()
+    n_x = int(x.max()) + 1
+    table = np.zeros((train.n_classes, train.n_actions, n_x))
+    np.add.at(table, (train.c, train.a, x), train.weights)
+    J = Joint(table / table.sum(), names=("C", "A", "X"))
+    return {
+        "H_A": float(entropy(J, "A")),
+        "H_A_given_X": float(entropy(J, "A", given="X")),
+        "I_C_T": max(0.0, float(mutual_information(with_posterior(J), "C", "T"))),
+        "H_A_given_Z_class_blind": class_blind_code(J).h_a_given_z,
+        "bayes_acc_A_class_blind": class_blind_accuracy(J),
+    }

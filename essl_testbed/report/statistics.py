@@ -1,0 +1,147 @@
+"""Paired statistics for trained claims: a declared contrast, a bootstrap interval, Holm, a verdict.
+
+Every trained claim declares one primary :class:`Contrast` in code, before any number exists:
+what is compared, the predicted direction, and for a prediction of *no effect* an
+equivalence margin δ with its reason. Its per-seed paired differences get a **percentile
+bootstrap** interval of their mean (:data:`RESAMPLES` resamples of the seeds, seeded by the
+contrast's name) and a bootstrap p-value; the p-values of one profile's primary contrasts are
+Holm-adjusted together (:func:`holm`), and :func:`decide` turns the adjusted value into a
+verdict. Intervals are shown unadjusted.
+
+* direction +1 or -1: *supported* when the adjusted two-sided p-value is below
+  :data:`ALPHA` and the mean difference has the predicted sign, *contradicted* when it is
+  below ALPHA with the other sign, *inconclusive* otherwise;
+* direction 0 (equivalence, margin δ): *supported* when the adjusted equivalence p-value
+  (the larger of the bootstrap shares at or beyond +δ and at or below -δ) is below ALPHA
+  (two one-sided tests: unadjusted, the 90% interval lies inside ±δ); *contradicted* when
+  the whole 95% interval lies beyond +δ or below -δ (an effect of at least δ);
+  *inconclusive* otherwise.
+
+With few seeds a percentile bootstrap is too narrow (it ignores that the seeds' spread is
+itself estimated): at 5 seeds read an interval as indicative, and prefer the full profile.
+
+>>> c = Contrast("b - a", "accuracy", direction=+1)
+>>> result = paired_contrast(c, {0: 0.10, 1: 0.12, 2: 0.08, 3: 0.11, 4: 0.09, 5: 0.10})
+>>> round(result.mean, 3), result.low > 0, result.p < 0.01
+(0.1, True, True)
+>>> decide(c, result, p_adjusted=result.p)
+<Verdict.SUPPORTED: 'supported'>
+>>> holm([0.01, 0.04, 0.03])
+[0.03, 0.06, 0.06]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import TestbedError
+from .claims import Verdict
+
+__all__ = ["ALPHA", "RESAMPLES", "Contrast", "PairedResult", "decide", "holm", "paired_contrast"]
+
+ALPHA = 0.05
+RESAMPLES = 10_000
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A declared comparison: ``name`` says what minus what, ``unit`` its outcome's units,
+    ``direction`` the predicted sign (+1, -1, or 0 for no effect), ``margin`` the equivalence
+    margin δ (direction 0 only) and ``reason`` why that direction or margin."""
+
+    name: str
+    unit: str
+    direction: int = 1
+    margin: float | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.direction not in (-1, 0, 1):
+            raise TestbedError(f"contrast {self.name!r}: direction must be -1, 0 or +1, got {self.direction!r}")
+        if (self.direction == 0) != (self.margin is not None):
+            raise TestbedError(
+                f"contrast {self.name!r}: an equivalence margin goes with direction 0, and only there"
+            )
+        if self.margin is not None and not self.margin > 0:
+            raise TestbedError(
+                f"contrast {self.name!r}: the equivalence margin must be positive, got {self.margin!r}"
+            )
+
+    def prediction(self) -> str:
+        if self.direction == 0:
+            return f"within ±{self.margin:g} {self.unit} of 0"
+        return f"{'> 0' if self.direction > 0 else '< 0'} ({self.unit})"
+
+
+@dataclass(frozen=True)
+class PairedResult:
+    """Per-seed differences, their mean, the unadjusted 95% percentile-bootstrap interval and
+    the bootstrap p-value (two-sided for a direction; the equivalence p-value for direction 0)."""
+
+    differences: dict[int, float]
+    mean: float
+    low: float
+    high: float
+    p: float
+
+    @property
+    def n(self) -> int:
+        return len(self.differences)
+
+    def describe(self, digits: int = 3) -> str:
+        return f"{self.mean:+.{digits}f} [{self.low:+.{digits}f}, {self.high:+.{digits}f}] (n = {self.n})"
+
+
+def _bootstrap_means(values: np.ndarray, name: str) -> np.ndarray:
+    seed = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
+    rng = np.random.default_rng(seed)
+    return values[rng.integers(0, len(values), size=(RESAMPLES, len(values)))].mean(axis=1)
+
+
+def paired_contrast(contrast: Contrast, differences: Mapping[int, float]) -> PairedResult:
+    """Bootstrap the mean of per-seed paired differences (seed -> value)."""
+    if len(differences) < 2:
+        raise TestbedError(f"contrast {contrast.name!r} needs at least 2 seeds, got {len(differences)}")
+    values = np.array([differences[s] for s in sorted(differences)], dtype=float)
+    if not np.isfinite(values).all():
+        raise TestbedError(f"contrast {contrast.name!r} has non-finite differences: {values.tolist()}")
+    means = _bootstrap_means(values, contrast.name)
+    low, high = np.quantile(means, [ALPHA / 2, 1 - ALPHA / 2])
+    if contrast.direction == 0:
+        assert contrast.margin is not None
+        p = max(float(np.mean(means >= contrast.margin)), float(np.mean(means <= -contrast.margin)))
+    else:
+        p = min(1.0, 2 * min(float(np.mean(means <= 0)), float(np.mean(means >= 0))))
+    return PairedResult(
+        {int(s): float(differences[s]) for s in sorted(differences)}, float(values.mean()), float(low), float(high), p
+    )
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm-adjusted p-values, in the input order (step-down, monotone, capped at 1)."""
+    order = np.argsort(pvalues, kind="stable")
+    m = len(pvalues)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * float(pvalues[i])))
+        adjusted[i] = running
+    return [round(float(a), 12) for a in adjusted]
+
+
+def decide(contrast: Contrast, result: PairedResult, p_adjusted: float) -> Verdict:
+    """The verdict of a primary contrast from its result and its Holm-adjusted p-value."""
+    if contrast.direction == 0:
+        assert contrast.margin is not None
+        if p_adjusted < ALPHA:
+            return Verdict.SUPPORTED
+        if result.low >= contrast.margin or result.high <= -contrast.margin:
+            return Verdict.CONTRADICTED
+        return Verdict.INCONCLUSIVE
+    if p_adjusted >= ALPHA or result.mean == 0:
+        return Verdict.INCONCLUSIVE
+    return Verdict.SUPPORTED if np.sign(result.mean) == contrast.direction else Verdict.CONTRADICTED

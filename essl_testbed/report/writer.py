@@ -1,0 +1,224 @@
+"""The report's markdown: tables, number formatting, and ``report.md`` + ``results.json``.
+
+The report opens with its provenance and a summary table (claim, primary contrast, predicted
+direction, paired difference with its interval, verdict, sensitivity counts), then the tests
+of the theory (each with its declaration before its numbers), then the engine and
+construction checks, whose outcome was known when the world was built.
+
+>>> print(markdown_table(("A", "I(A;C|X)"), [("rot4", 0.08812)]))
+| A | I(A;C\\|X) |
+|---|---|
+| rot4 | 0.0881 |
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..experiments.cache import atomic_write_json, atomic_write_text
+from .claims import Claim
+from .statistics import ALPHA, RESAMPLES, Contrast, paired_contrast
+
+__all__ = ["markdown_table", "mean_std", "write_report"]
+
+
+def _fmt(mean: float, std: float) -> str:
+    return f"{mean:.3f} ± {std:.3f}"
+
+
+def mean_std(summary: dict, key: str) -> str:
+    """``"mean ± std"`` of ``summary[key]``, or ``"n/a"``."""
+    return _fmt(summary[key]["mean"], summary[key]["std"]) if key in summary else "n/a"
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        value = f"{0.0 if abs(value) < 5e-5 else value:.4f}"
+    return str(value).replace("|", "\\|")  # a bar inside I(A;C|X) would split the cell
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(map(_cell, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _p(value: float) -> str:
+    """A bootstrap p-value: resolution 1/RESAMPLES, so 0 means below it."""
+    return f"< {1 / RESAMPLES:g}" if value == 0 else f"{value:.3g}"
+
+
+def _sensitivity(c: Claim) -> str:
+    if not c.sensitivity:
+        return "not run"
+    counts = Counter(s["verdict"] for s in c.sensitivity.values())
+    return ", ".join(f"{counts[v]} {v}" for v in ("supported", "contradicted", "inconclusive") if counts[v])
+
+
+def _summary(claims: Sequence[Claim]) -> list[str]:
+    rows = []
+    for c in claims:
+        if c.spec.contrast is None or c.result is None:
+            continue
+        rows.append(
+            (
+                c.title,
+                c.spec.contrast.name,
+                c.spec.contrast.prediction(),
+                c.result.describe(),
+                _p(c.p_adjusted),
+                f"**{c.verdict}**",
+                _sensitivity(c),
+                f"{c.dead_runs[0]}/{c.dead_runs[1]}",
+            )
+        )
+    header = (
+        "claim",
+        "primary contrast",
+        "predicted",
+        "paired difference [95% CI]",
+        "Holm p",
+        "verdict",
+        "sensitivity",
+        "dead runs",
+    )
+    return [markdown_table(header, rows)] if rows else []
+
+
+def _trained_section(c: Claim) -> list[str]:
+    contrast, f = c.spec.contrast, c.finding
+    assert contrast is not None and c.result is not None
+    lines = [
+        f"## {c.title}",
+        "",
+        f"**Paper:** {c.spec.paper}",
+        "",
+        f"**Declared before the run:** primary contrast *{contrast.name}*, predicted {contrast.prediction()}. "
+        f"{contrast.reason}",
+        "",
+        f"**Verdict: {c.verdict}.** Paired difference {c.result.describe()}, Holm-adjusted p = {_p(c.p_adjusted)}; "
+        "per seed: " + ", ".join(f"{s}: {d:+.3f}" for s, d in c.result.differences.items()) + f". {f.text}",
+        "",
+    ]
+    if f.secondary:
+        rows = []
+        for name, diffs in f.secondary.items():
+            if len(diffs) >= 2:
+                rows.append((name, paired_contrast(Contrast(name, contrast.unit), diffs).describe()))
+        lines += [
+            "Secondary contrasts (reported, not voted; unadjusted intervals):",
+            "",
+            markdown_table(("contrast", "paired difference [95% CI]"), rows),
+            "",
+        ]
+    if c.sensitivity:
+        rows = [
+            (name, s["verdict"], s["difference"], _p(s["p_adjusted"]), f"{s['dead_runs']}/{s['runs']}")
+            for name, s in c.sensitivity.items()
+        ]
+        lines += [
+            "Sensitivity (each setting varied alone):",
+            "",
+            markdown_table(("setting", "verdict", "paired difference [95% CI]", "Holm p", "dead runs"), rows),
+            "",
+        ]
+    return lines + _table_and_figure(c)
+
+
+def _table_and_figure(c: Claim) -> list[str]:
+    lines = [c.finding.table, ""] if c.finding.table else []
+    return lines + ([f"![{c.title}]({c.finding.figure})", ""] if c.finding.figure else [])
+
+
+def _exact_section(c: Claim) -> list[str]:
+    f = c.finding
+    lines = [
+        f"## {c.title}",
+        "",
+        f"**Paper:** {c.spec.paper}",
+        "",
+        f"**{c.spec.kind.capitalize()} check: {c.verdict}.** {f.text}",
+        "",
+    ]
+    return lines + _table_and_figure(c)
+
+
+def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: float) -> Path:
+    """Write ``out/report.md`` and ``out/results.json`` atomically; returns the report's path.
+
+    ``header`` holds ``provenance`` (see :func:`~essl_testbed.experiments.provenance.provenance`),
+    the ``budget`` and whether the ``sensitivity`` settings ran."""
+    budget, prov = header["budget"], header["provenance"]
+    tests = [c for c in claims if c.spec.kind == "test"]
+    checks = [c for c in claims if c.spec.kind != "test"]
+    lines = [
+        "# essl-testbed reproduction report",
+        "",
+        "Provenance: " + ", ".join(f"{k} {v}" for k, v in prov.items()) + ".",
+        "",
+        f"Seeds {', '.join(map(str, budget.seeds))}; {budget.steps} optimiser steps of batch {budget.batch_size} and "
+        f"learning rate {budget.lr:g} for every training run; {seconds / 60:.1f} minutes. "
+        + (
+            "Sensitivity settings: "
+            + "; ".join(b.describe() + f" ({len(b.seeds)} seeds)" for b in budget.sensitivity())
+            + "."
+            if header["sensitivity"]
+            else "No sensitivity settings in this profile."
+        )
+        + " Every probe reads unaugmented images of styles held out from all training (colour × stroke "
+        "combinations no transformation moves), the same set for every task of a world at a seed; its "
+        "regularisation is chosen on a validation part of the training styles. Each trained claim's verdict comes "
+        f"from its primary contrast, declared in code before the run: per-seed paired differences, a "
+        f"percentile-bootstrap 95% interval of their mean ({RESAMPLES:,} resamples; shown unadjusted) and bootstrap "
+        f"p-values Holm-adjusted over every trained claim's primary contrast (α = {ALPHA}). *supported*: the "
+        "adjusted p is below α in the predicted direction (for a prediction of no effect: the adjusted equivalence "
+        "p-value of two one-sided tests against the declared margin is below α, i.e. unadjusted, the 90% interval lies "
+        "inside the margin); *contradicted*: below α in the other direction (or an effect beyond the margin); "
+        "*inconclusive* otherwise. With few seeds a percentile interval is too narrow: read quick-profile verdicts "
+        "as indicative.",
+        "",
+    ]
+    lines += _summary(claims)
+    if tests:
+        lines += ["", "# Tests of the theory", ""]
+        for c in tests:
+            lines += _trained_section(c) if c.result is not None else _exact_section(c)
+    if checks:
+        lines += [
+            "",
+            "# Engine and construction checks",
+            "",
+            "Their outcome was known when the world was built: theorems evaluated on a world, and properties "
+            "the worlds were designed to have. They check the build, not the theory.",
+            "",
+        ]
+        lines += [line for c in checks for line in _exact_section(c)]
+    path = out / "report.md"
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    results = {}
+    for c in claims:
+        entry = {
+            "title": c.title,
+            "kind": c.spec.kind,
+            "verdict": c.verdict.value,
+            "finding": c.finding.text,
+            "numbers": c.finding.numbers,
+        }
+        if c.result is not None and c.spec.contrast is not None:
+            entry["primary"] = {
+                "contrast": c.spec.contrast.name,
+                "predicted": c.spec.contrast.prediction(),
+                "per_seed": c.result.differences,
+                "mean": c.result.mean,
+                "interval": [c.result.low, c.result.high],
+                "p": c.result.p,
+                "p_adjusted": c.p_adjusted,
+            }
+            entry["secondary"] = c.finding.secondary
+            entry["sensitivity"] = c.sensitivity
+            entry["dead_runs"] = list(c.dead_runs)
+        results[c.key] = entry
+    atomic_write_json(out / "results.json", {"provenance": prov, "claims": results})
+    return path
