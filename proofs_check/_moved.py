@@ -51,14 +51,18 @@ class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def __init__(self) -> None:
         self._real_specs: dict[str, importlib.machinery.ModuleSpec | None] = {}
 
-    def find_spec(self, fullname: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
         return importlib.util.spec_from_loader(fullname, self) if new_name(fullname) else None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         target = new_name(spec.name)
         assert target is not None
         warnings.warn(
-            f"{spec.name} has moved to {target}; the old name will be removed in 0.6.0", DeprecationWarning, stacklevel=2
+            f"{spec.name} has moved to {target}; the old name will be removed in 0.6.0",
+            DeprecationWarning,
+            stacklevel=2,
         )
         module = importlib.import_module(target)
         # The import system stamps the alias's spec on the module it gets back; keep the real one.

@@ -361,7 +361,7 @@ def run_forecast(
 ) -> dict:
     """The whole forecast: the table written first, then training, then the scores
     (``forecast_results.json``, ``forecast.md``, ``forecast.png`` in ``out``)."""
-    from ..report.writer import markdown_table
+    from .tables import markdown_table
 
     out = Path(out)
     t0 = time.perf_counter()

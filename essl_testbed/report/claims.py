@@ -24,30 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import TestbedError
 from ..experiments.budget import Runner
-
-if TYPE_CHECKING:
-    from .statistics import Contrast, PairedResult
+from .statistics import Contrast, PairedResult, Verdict
 
 __all__ = ["CLAIMS", "Claim", "ClaimContext", "ClaimSpec", "Finding", "Verdict", "claim"]
-
-
-class Verdict(str, Enum):
-    """What the testbed found for a claim."""
-
-    SUPPORTED = "supported"
-    CONTRADICTED = "contradicted"
-    INCONCLUSIVE = "inconclusive"
-    HOLDS = "holds"
-    FAILS = "fails"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

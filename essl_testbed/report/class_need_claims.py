@@ -14,12 +14,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..experiments.tables import markdown_table, mean_std
 from .claims import ClaimContext, Finding, claim
 from .exact_claims import analysis_of
 from .figures import plane_figure, seeds_figure
 from .statistics import Contrast
 from .trained_claims import minus, per_seed, run_numbers
-from .writer import markdown_table, mean_std
 
 MODES_WORLD = ("occluded", {"n_classes": 6})
 """Six classes, so that the add-nuisance label (the colour, six values) has as many values as the class."""

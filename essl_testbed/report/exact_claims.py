@@ -9,8 +9,8 @@ import numpy as np
 
 from synthetic.transforms import PAPER_SEVEN as SEVEN
 
+from ..experiments.tables import markdown_table
 from .claims import ClaimContext, Finding, Verdict, claim
-from .writer import markdown_table
 
 CLASS_RELEVANT = ("rot4", "vflip")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..experiments.tables import markdown_table
 from .claims import ClaimContext, Finding, Verdict, claim
-from .writer import markdown_table
 
 
 def sample_for(steps: int):

@@ -3,11 +3,11 @@ and instance discrimination as the finest augmentation to predict (:mod:`synthet
 
 from __future__ import annotations
 
+from ..experiments.tables import markdown_table, mean_std
 from .claims import ClaimContext, Finding, Verdict, claim
 from .figures import seeds_figure
 from .statistics import Contrast
 from .trained_claims import BASE_CONTROL, condition_table, minus, per_seed, run_numbers
-from .writer import markdown_table, mean_std
 
 STRICT_WORLD = "natural"
 """The world of the strict-equivariance claim: its rotations are class-relevant (rot4)."""

@@ -35,13 +35,27 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
 from ..errors import TestbedError
-from .claims import Verdict
 
-__all__ = ["ALPHA", "RESAMPLES", "Contrast", "PairedResult", "decide", "holm", "paired_contrast"]
+__all__ = ["ALPHA", "RESAMPLES", "Contrast", "PairedResult", "Verdict", "decide", "holm", "paired_contrast"]
+
+
+class Verdict(str, Enum):
+    """What the testbed found for a claim."""
+
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    INCONCLUSIVE = "inconclusive"
+    HOLDS = "holds"
+    FAILS = "fails"
+
+    def __str__(self) -> str:
+        return self.value
+
 
 ALPHA = 0.05
 RESAMPLES = 10_000
@@ -63,13 +77,9 @@ class Contrast:
         if self.direction not in (-1, 0, 1):
             raise TestbedError(f"contrast {self.name!r}: direction must be -1, 0 or +1, got {self.direction!r}")
         if (self.direction == 0) != (self.margin is not None):
-            raise TestbedError(
-                f"contrast {self.name!r}: an equivalence margin goes with direction 0, and only there"
-            )
+            raise TestbedError(f"contrast {self.name!r}: an equivalence margin goes with direction 0, and only there")
         if self.margin is not None and not self.margin > 0:
-            raise TestbedError(
-                f"contrast {self.name!r}: the equivalence margin must be positive, got {self.margin!r}"
-            )
+            raise TestbedError(f"contrast {self.name!r}: the equivalence margin must be positive, got {self.margin!r}")
 
     def prediction(self) -> str:
         if self.direction == 0:

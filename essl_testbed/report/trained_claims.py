@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 
 from synthetic.transforms import PAPER_SEVEN as SEVEN
 
+from ..experiments.tables import markdown_table, mean_std
 from .claims import ClaimContext, Finding, claim
 from .exact_claims import CLASS_RELEVANT, analysis_of
 from .figures import seeds_figure
 from .statistics import Contrast
-from .writer import markdown_table, mean_std
 
 PerSeed = dict[int, float]
 

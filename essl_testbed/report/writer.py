@@ -1,14 +1,9 @@
-"""The report's markdown: tables, number formatting, and ``report.md`` + ``results.json``.
+"""The report's markdown: ``report.md`` + ``results.json``.
 
 The report opens with its provenance and a summary table (claim, primary contrast, predicted
 direction, paired difference with its interval, verdict, sensitivity counts), then the tests
 of the theory (each with its declaration before its numbers), then the engine and
 construction checks, whose outcome was known when the world was built.
-
->>> print(markdown_table(("A", "I(A;C|X)"), [("rot4", 0.08812)]))
-| A | I(A;C\\|X) |
-|---|---|
-| rot4 | 0.0881 |
 """
 
 from __future__ import annotations
@@ -18,31 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..experiments.cache import atomic_write_json, atomic_write_text
+from ..experiments.tables import markdown_table
 from .claims import Claim
 from .statistics import ALPHA, RESAMPLES, Contrast, paired_contrast
 
-__all__ = ["markdown_table", "mean_std", "write_report"]
-
-
-def _fmt(mean: float, std: float) -> str:
-    return f"{mean:.3f} ± {std:.3f}"
-
-
-def mean_std(summary: dict, key: str) -> str:
-    """``"mean ± std"`` of ``summary[key]``, or ``"n/a"``."""
-    return _fmt(summary[key]["mean"], summary[key]["std"]) if key in summary else "n/a"
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        value = f"{0.0 if abs(value) < 5e-5 else value:.4f}"
-    return str(value).replace("|", "\\|")  # a bar inside I(A;C|X) would split the cell
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(map(_cell, header)) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+__all__ = ["write_report"]
 
 
 def _p(value: float) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "InfoExpressionTypeError",
     "InfoExpression",
     "InfoRelation",
+    "ProverInputError",
     "co_information",
     "entropy",
     "mutual_information",
@@ -57,6 +58,10 @@ class InfoExpressionError(ProofsCheckError):
 
 class InfoExpressionTypeError(InfoExpressionError, TypeError):
     """An operand of the wrong type (a non-string to parse, a float coefficient, a product)."""
+
+
+class ProverInputError(ProofsCheckError):
+    """A statement, constraint or variable list the prover cannot use."""
 
 
 class ExpressionSyntaxError(ProofsCheckError):

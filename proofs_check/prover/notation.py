@@ -27,7 +27,15 @@ from __future__ import annotations
 
 import re
 
-from .expressions import ExpressionSyntaxError, InfoRelation, entropy, mutual_information, parse_relation
+from .expressions import (
+    ExpressionSyntaxError,
+    InfoExpression,
+    InfoRelation,
+    ProverInputError,
+    entropy,
+    mutual_information,
+    parse_relation,
+)
 
 __all__ = ["check_concatenation", "itip_joints", "parse_statements"]
 
@@ -48,8 +56,6 @@ def _names(group: str | None) -> list[str]:
 
 def _zero(kind: str, first: list[str], second: list[str], given: list[str] = ()) -> InfoRelation:
     """``I(first;second|given) = 0`` or ``H(first|second) = 0``, with that text."""
-    from .expressions import InfoExpression
-
     bar = f"|{','.join(given)}" if given else ""
     if kind == "I":
         expression, text = mutual_information(first, second, given), f"I({','.join(first)};{','.join(second)}{bar}) = 0"
@@ -112,8 +118,6 @@ def itip_joints(text: str) -> str:
 def check_concatenation(names: tuple[str, ...] | list[str]) -> None:
     """Refuse a statement where a multi-letter name is spelled from single-letter names that
     are variables of the same statement (``H(XY)`` next to ``H(X)``): say both readings."""
-    from .shannon import ProverInputError
-
     single = {n for n in names if len(n) == 1}
     for name in names:
         if len(name) > 1 and name.isalpha() and set(name) <= single:

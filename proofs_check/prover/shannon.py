@@ -34,10 +34,10 @@ from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from ..errors import ProofsCheckError
 from .expressions import (
     InfoExpression,
     InfoRelation,
+    ProverInputError,
     entropy,
     mutual_information,
     natural_key,
@@ -64,10 +64,6 @@ __all__ = [
 NOT_SHANNON = "not provable by Shannon-type inequalities"
 _SUPPORT_TOL = 1e-9
 _DENOMINATOR_BOUNDS = (1, 12, 120, 10_000, 1_000_000)
-
-
-class ProverInputError(ProofsCheckError):
-    """A statement, constraint or variable list the prover cannot use."""
 
 
 # ---------------------------------------------------------------- inequalities
