@@ -24,6 +24,7 @@ from ._combination import Variables
 from ._entropy import entropy
 from ._mutual_information import mutual_information
 from ._posterior import with_posterior
+from .statements import STATEMENTS
 
 DEFAULT_TOL = 1e-9
 
@@ -157,6 +158,12 @@ def _names(*groups: Variables) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _relation(key: str, names: dict[str, str], lhs: Any, rhs: Any, tol: float) -> Relation:
+    """The catalogue's statement ``key`` with its variables renamed, on numbers ``lhs`` and ``rhs``."""
+    entry = STATEMENTS[key]
+    return Relation(entry.text(**{v: names[v] for v in entry.variables}), lhs, entry.op, rhs, tol)
+
+
 def _independent(joint, x: Variables, y: Variables, base: object, tol: float) -> Precondition:
     value = mutual_information(joint, x, y, base=base)
     return Precondition(
@@ -179,12 +186,13 @@ def explaining_away_identity(
     i_az_c = mutual_information(joint, a, z, given=c, base=base)
     i_ac_z = mutual_information(joint, a, c, given=z, base=base)
     h_c_z = entropy(joint, c, given=z, base=base)
+    names = {"A": A, "C": C, "Z": Z}
     return StatementReport(
         "T1 explaining-away identity",
         (
-            Relation(f"I({A};{Z}) = I({A};{Z}|{C}) - I({A};{C}|{Z})", i_az, "=", i_az_c - i_ac_z, tol),
-            Relation(f"I({A};{Z}) >= I({A};{Z}|{C}) - H({C}|{Z})", i_az, ">=", i_az_c - h_c_z, tol),
-            Relation(f"I({A};{Z}) <= I({A};{Z}|{C})", i_az, "<=", i_az_c, tol),
+            _relation("t1_identity", names, i_az, i_az_c - i_ac_z, tol),
+            _relation("t1_lower_bound", names, i_az, i_az_c - h_c_z, tol),
+            _relation("t1_upper_bound", names, i_az, i_az_c, tol),
         ),
         (_independent(joint, a, c, base, tol),),
         {
@@ -210,7 +218,7 @@ def lossy_transformation(
     h_a_z = entropy(joint, a, given=z, base=base)
     return StatementReport(
         "Principle I (lossy transformations)",
-        (Relation(f"I({A};{C}|{Z}) <= H({A}|{Z})", i_ac_z, "<=", h_a_z, tol),),
+        (_relation("principle1_cap", {"A": A, "C": C, "Z": Z}, i_ac_z, h_a_z, tol),),
         (),
         {
             f"I({A};{C}|{Z})": i_ac_z,
@@ -236,12 +244,13 @@ def class_relevance(
     i_ag = mutual_information(joint, a, g, base=base)
     i_ag_c = mutual_information(joint, a, g, given=c, base=base)
     i_gc_a = mutual_information(joint, g, c, given=a, base=base)
+    names = {"A": A, "C": C, "Z": G}
     return StatementReport(
         "Principle II (class relevance)",
         (
-            Relation(f"I({A};{C}|{G}) > 0", i_ac_g, ">", 0, tol),
-            Relation(f"I({A};{G}|{C}) - I({A};{G}) = I({A};{C}|{G})", i_ag_c - i_ag, "=", i_ac_g, tol),
-            Relation(f"I({A};{C}|{G}) <= I({G};{C}|{A})", i_ac_g, "<=", i_gc_a, tol),
+            _relation("principle2_class_relevant", names, i_ac_g, 0, tol),
+            _relation("principle2_synergy", names, i_ag_c - i_ag, i_ac_g, tol),
+            _relation("principle2_bound", names, i_ac_g, i_gc_a, tol),
         ),
         (_independent(joint, a, c, base, tol),),
         {f"I({A};{C}|{G})": i_ac_g, f"I({A};{G})": i_ag, f"I({A};{G}|{C})": i_ag_c, f"I({G};{C}|{A})": i_gc_a},
@@ -270,11 +279,12 @@ def shortcut_pruning(
     i_acs_z = mutual_information(joint, a, cs, given=z, base=base)
     i_ac_z = mutual_information(joint, a, c, given=z, base=base)
     i_as_zc = mutual_information(joint, a, s, given=_names(z, c), base=base)
+    names = {"A": A, "C": C, "S": S, "Z": Z}
     return StatementReport(
         "Principle III (shortcut pruning)",
         (
-            Relation(f"I({A};{Z}) = I({A};{Z}|{C},{S}) - I({A};{C},{S}|{Z})", i_az, "=", i_az_cs - i_acs_z, tol),
-            Relation(f"I({A};{C},{S}|{Z}) = I({A};{C}|{Z}) + I({A};{S}|{Z},{C})", i_acs_z, "=", i_ac_z + i_as_zc, tol),
+            _relation("principle3_identity", names, i_az, i_az_cs - i_acs_z, tol),
+            _relation("principle3_split", names, i_acs_z, i_ac_z + i_as_zc, tol),
         ),
         (_independent(joint, a, cs, base, tol),),
         {
@@ -305,15 +315,17 @@ def fine_grained(
     h_f_z = entropy(joint, fine, given=z, base=base)
     h_a_z = entropy(joint, coarse, given=z, base=base)
     h_a_f = entropy(joint, coarse, given=fine, base=base)
+    names = {"Afine": F, "A": A, "C": C, "Z": Z}
+    (coarsening,) = STATEMENTS["t2_explaining_away"].hypotheses_text(Afine=F, A=A)
     return StatementReport(
         "T2 fine-grained equivariance",
         (
-            Relation(f"I({F};{C}|{Z}) >= I({A};{C}|{Z})", i_fc_z, ">=", i_ac_z, tol),
-            Relation(f"I({F};{C}|{Z}) = I({A};{C}|{Z}) + I({F};{C}|{Z},{A})", i_fc_z, "=", i_ac_z + i_fc_za, tol),
-            Relation(f"H({F}|{Z}) >= H({A}|{Z})", h_f_z, ">=", h_a_z, tol),
+            _relation("t2_explaining_away", names, i_fc_z, i_ac_z, tol),
+            _relation("t2_chain_rule", names, i_fc_z, i_ac_z + i_fc_za, tol),
+            _relation("t2_harder_to_saturate", names, h_f_z, h_a_z, tol),
         ),
         (
-            Precondition(f"{A} is a function of {F}: H({A}|{F}) = 0", h_a_f, _difference_sign(h_a_f, tol) == 0),
+            Precondition(f"{A} is a function of {F}: {coarsening}", h_a_f, _difference_sign(h_a_f, tol) == 0),
             _independent(joint, fine, c, base, tol),
         ),
         {
@@ -348,12 +360,13 @@ def multivariate(
     i_bz = mutual_information(joint, both, z, base=base)
     i_1z = mutual_information(joint, a1, z, base=base)
     i_2z_1 = mutual_information(joint, a2, z, given=a1, base=base)
+    names = {"A1": A1, "A2": A2, "C": C, "Z": Z}
     return StatementReport(
         "T3 multivariate equivariance",
         (
-            Relation(f"I({A1},{A2};{C}|{Z}) >= I({A1};{C}|{Z})", i_joint, ">=", i_1, tol),
-            Relation(f"I({A1},{A2};{C}|{Z}) >= I({A2};{C}|{Z})", i_joint, ">=", i_2, tol),
-            Relation(f"I({A1},{A2};{Z}) = I({A1};{Z}) + I({A2};{Z}|{A1})", i_bz, "=", i_1z + i_2z_1, tol),
+            _relation("t3_joint_vs_first", names, i_joint, i_1, tol),
+            _relation("t3_joint_vs_second", names, i_joint, i_2, tol),
+            _relation("t3_chain_rule", names, i_bz, i_1z + i_2z_1, tol),
         ),
         (_independent(joint, a1, a2, base, tol), _independent(joint, both, c, base, tol)),
         {f"I({A1},{A2};{C}|{Z})": i_joint, f"I({A1};{C}|{Z})": i_1, f"I({A2};{C}|{Z})": i_2, f"I({A1},{A2};{Z})": i_bz},
@@ -388,18 +401,18 @@ def needed_class_information(
     i_at = mutual_information(J, a, T, base=base)
     i_cx = mutual_information(J, c, x, base=base)
     markov = mutual_information(J, (a, c), z, given=x, base=base)
+    names = {"A": a, "C": c, "X": x, "Z": z, "T": T}
+    optimal, code = STATEMENTS["needed_class_optimal_code"].hypotheses_text(**names)
     return StatementReport(
         "Needed class information (optimal codes determine T = p(A|X))",
         (
-            Relation(f"I({c};{z}) >= I({c};T)", i_cz, ">=", i_ct, tol),
-            Relation(f"I({a};T) = I({a};{x})", i_at, "=", i_ax, tol),
-            Relation(f"I({c};T) <= I({c};{x})", i_ct, "<=", i_cx, tol),
+            _relation("needed_class_optimal_code", names, i_cz, i_ct, tol),
+            _relation("needed_class_sufficiency", names, i_at, i_ax, tol),
+            _relation("needed_class_processing", names, i_ct, i_cx, tol),
         ),
         (
-            Precondition(
-                f"{z} is optimal for {a}: I({a};{z}) = I({a};{x})", i_az - i_ax, _difference_sign(i_az - i_ax, tol) == 0
-            ),
-            Precondition(f"{z} is a code of {x}: I({a},{c};{z}|{x}) = 0", markov, _difference_sign(markov, tol) == 0),
+            Precondition(f"{z} is optimal for {a}: {optimal}", i_az - i_ax, _difference_sign(i_az - i_ax, tol) == 0),
+            Precondition(f"{z} is a code of {x}: {code}", markov, _difference_sign(markov, tol) == 0),
         ),
         {
             f"I({c};T)": i_ct,

@@ -1,9 +1,10 @@
 """The paper's statements, as formalized in this project, as inputs for the prover.
 
-Each :class:`StatementSpec` holds the statement, the fewest constraints it needs (fewer
-variables, faster proofs), a description, and ``causal_model``: the full causal-model
-constraints (plus any hypothesis of the statement the model does not imply), so that every
-statement can also be proved from the model itself. Variables follow the paper: C class,
+The statements are read from the catalogue :data:`theory.statements.STATEMENTS` (the numeric
+checks of :mod:`theory.essl` read the same entries). Each :class:`StatementSpec` holds the
+statement, the fewest constraints it needs (fewer variables, faster proofs), a description,
+and ``causal_model``: the full causal-model constraints (plus any hypothesis of the statement
+the model does not imply), so that every statement can also be proved from the model itself. Variables follow the paper: C class,
 S style, Abar intrinsic pose, Xbar raw input, A augmentation, X augmented input, Z
 representation; Afine is a finer augmentation (T2), A1 and A2 two augmentations (T3).
 
@@ -32,6 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import NamedTuple
+
+from theory.statements import STATEMENTS as CATALOGUE
 
 from ..errors import ProofsCheckError
 from .expressions import parse_relation
@@ -86,122 +89,37 @@ def causal_model(augmentations: Sequence[str] = ("A",), derived: Sequence[str] =
 
 
 _MODEL = causal_model()
-_MODEL_FINE = causal_model(("Afine",), derived=("A",)) + ("H(A|Afine) = 0",)
-_MODEL_MULTI = causal_model(("A1", "A2"))
 
-STATEMENTS: dict[str, StatementSpec] = {
-    "t1_identity": StatementSpec(
-        "I(A;Z) = I(A;Z|C) - I(A;C|Z)",
-        ("I(A;C) = 0",),
-        "T1: the E-SSL objective is the class-conditional information minus the "
-        "explaining-away term, when A is independent of C.",
-        _MODEL,
-    ),
-    "t1_lower_bound": StatementSpec(
-        "I(A;Z) >= I(A;Z|C) - H(C|Z)",
-        (),
-        "T1 floor: more class information in Z (smaller H(C|Z)) raises the floor of I(A;Z). "
-        "Needs no independence: I(A;Z) - I(A;Z|C) = I(A;C) - I(A;C|Z) >= -H(C|Z).",
-        _MODEL,
-    ),
-    "t1_upper_bound": StatementSpec(
-        "I(A;Z) <= I(A;Z|C)",
-        ("I(A;C) = 0",),
-        "T1 ceiling: with A independent of C, explaining-away only lowers I(A;Z) below I(A;Z|C).",
-        _MODEL,
-    ),
-    "principle1_cap": StatementSpec(
-        "I(A;C|Z) <= H(A|Z)",
-        (),
-        "Principle I: the explaining-away term is capped by the uncertainty left about A.",
-        _MODEL,
-    ),
-    "principle1_saturation": StatementSpec(
-        "I(A;Z) = H(A)",
-        ("H(A|Z) = 0",),
-        "Principle I: a representation that determines A already reaches I(A;Z) = H(A).",
-        _MODEL + ("H(A|Z) = 0",),
-    ),
-    "principle1_no_explaining_away": StatementSpec(
-        "I(A;C|Z) = 0",
-        ("H(A|Z) = 0",),
-        "Principle I: once Z determines A, nothing is left for the class to explain away.",
-        _MODEL + ("H(A|Z) = 0",),
-    ),
-    "principle2_bound": StatementSpec(
-        "I(A;C|Z) <= I(Z;C|A)",
-        ("I(A;C) = 0",),
-        "Principle II: explaining-away through Z needs Z's response to A to depend on the class "
-        "(I(Z;C|A) > 0); from I(A,Z;C) = I(Z;C|A) = I(Z;C) + I(A;C|Z) when A is independent of C.",
-        _MODEL,
-    ),
-    "principle2_no_synergy": StatementSpec(
-        "I(A;Z) = I(A;Z|C)",
-        ("I(A;C) = 0", "I(Z;C|A) = 0"),
-        "Principle II: if the visible effect of A in Z is the same for every class, there is no "
-        "synergy: I(A;Z) equals its class-conditional value.",
-        _MODEL + ("I(Z;C|A) = 0",),
-    ),
-    "principle3_identity": StatementSpec(
-        "I(A;Z) = I(A;Z|C,S) - I(A;C,S|Z)",
-        ("I(A;C,S) = 0",),
-        "Principle III: style S can explain A away in place of the class (T1 with (C,S)).",
-        _MODEL,
-    ),
-    "principle3_upper_bound": StatementSpec(
-        "I(A;Z) <= I(A;Z|C,S)",
-        ("I(A;C,S) = 0",),
-        "Principle III: explaining-away by class or style only lowers I(A;Z).",
-        _MODEL,
-    ),
-    "t2_explaining_away": StatementSpec(
-        "I(Afine;C|Z) >= I(A;C|Z)",
-        ("H(A|Afine) = 0",),
-        "T2: a finer augmentation Afine (A a function of it) has at least the explaining-away of A.",
-        _MODEL_FINE,
-    ),
-    "t2_harder_to_saturate": StatementSpec(
-        "H(Afine|Z) >= H(A|Z)",
-        ("H(A|Afine) = 0",),
-        "T2: the finer target leaves at least as much uncertainty to resolve.",
-        _MODEL_FINE,
-    ),
-    "t2_chain_rule": StatementSpec(
-        "I(Afine;C|Z) = I(A;C|Z) + I(Afine;C|Z,A)",
-        ("H(A|Afine) = 0",),
-        "T2: the chain rule splitting the fine explaining-away into the coarse part and the rest.",
-        _MODEL_FINE,
-    ),
-    "t3_joint_vs_first": StatementSpec(
-        "I(A1,A2;C|Z) >= I(A1;C|Z)",
-        (),
-        "T3: joint prediction of (A1, A2) has at least the explaining-away of A1 alone.",
-        _MODEL_MULTI,
-    ),
-    "t3_joint_vs_second": StatementSpec(
-        "I(A1,A2;C|Z) >= I(A2;C|Z)",
-        (),
-        "T3: joint prediction of (A1, A2) has at least the explaining-away of A2 alone.",
-        _MODEL_MULTI,
-    ),
-    "t3_chain_rule": StatementSpec(
-        "I(A1,A2;Z) = I(A1;Z) + I(A2;Z|A1)",
-        (),
-        "T3: the joint objective splits into the first task and the second given the first.",
-        _MODEL_MULTI,
-    ),
+_MODELS = {
+    "single": _MODEL,
+    "fine": causal_model(("Afine",), derived=("A",)) + ("H(A|Afine) = 0",),
+    "multi": causal_model(("A1", "A2")),
 }
 
+STATEMENTS: dict[str, StatementSpec] = {
+    entry.key: StatementSpec(
+        entry.text(),
+        entry.hypotheses_text(),
+        entry.description,
+        _MODELS[entry.family] + entry.beyond_model_text() if entry.family else (),
+    )
+    for entry in CATALOGUE.values()
+    if entry.shannon
+}
+"""The catalogue's statements that Shannon-type inequalities decide (:data:`theory.statements.STATEMENTS`)."""
+
+
+def _without_hypotheses(key: str, description: str) -> StatementSpec:
+    """The catalogue's statement ``key`` with none of its hypotheses."""
+    return StatementSpec(CATALOGUE[key].text(), (), description)
+
+
 BROKEN: dict[str, StatementSpec] = {
-    "t1_identity_without_independence": StatementSpec(
-        "I(A;Z) = I(A;Z|C) - I(A;C|Z)",
-        (),
-        "T1 identity without A independent of C: off by I(A;C).",
+    "t1_identity_without_independence": _without_hypotheses(
+        "t1_identity", "T1 identity without A independent of C: off by I(A;C)."
     ),
-    "t1_upper_bound_without_independence": StatementSpec(
-        "I(A;Z) <= I(A;Z|C)",
-        (),
-        "T1 upper bound without independence: fails for A = C = Z.",
+    "t1_upper_bound_without_independence": _without_hypotheses(
+        "t1_upper_bound", "T1 upper bound without independence: fails for A = C = Z."
     ),
     "t1_upper_bound_reversed": StatementSpec(
         "I(A;Z) >= I(A;Z|C)",
@@ -213,20 +131,14 @@ BROKEN: dict[str, StatementSpec] = {
         (),
         "Reversed Principle I cap: false whenever A is uncertain given Z and independent of C.",
     ),
-    "principle2_bound_without_independence": StatementSpec(
-        "I(A;C|Z) <= I(Z;C|A)",
-        (),
-        "Principle II bound without independence: fails for A = C and a constant Z.",
+    "principle2_bound_without_independence": _without_hypotheses(
+        "principle2_bound", "Principle II bound without independence: fails for A = C and a constant Z."
     ),
-    "principle3_identity_without_independence": StatementSpec(
-        "I(A;Z) = I(A;Z|C,S) - I(A;C,S|Z)",
-        (),
-        "Principle III identity without A independent of (C,S): off by I(A;C,S).",
+    "principle3_identity_without_independence": _without_hypotheses(
+        "principle3_identity", "Principle III identity without A independent of (C,S): off by I(A;C,S)."
     ),
-    "t2_without_coarsening": StatementSpec(
-        "I(Afine;C|Z) >= I(A;C|Z)",
-        (),
-        "T2 without A being a function of Afine: unrelated variables, no order.",
+    "t2_without_coarsening": _without_hypotheses(
+        "t2_explaining_away", "T2 without A being a function of Afine: unrelated variables, no order."
     ),
     "t3_single_vs_joint": StatementSpec(
         "I(A1;C|Z) >= I(A1,A2;C|Z)",
@@ -234,7 +146,7 @@ BROKEN: dict[str, StatementSpec] = {
         "Reversed T3: the single task can have less explaining-away than the joint one.",
     ),
     "explaining_away_vanishes_in_causal_model": StatementSpec(
-        "I(A;C|Z) = 0",
+        CATALOGUE["principle1_no_explaining_away"].text(),
         _MODEL,
         "The causal model does not make the explaining-away term vanish: A and C become "
         "dependent given the collider's descendant Z.",
