@@ -94,7 +94,7 @@ def train(
 
 
 @torch.no_grad()
-def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict[str, np.ndarray]:
+def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict[str, np.ndarray | None]:
     """Features, action probabilities and predictions for every row (float64 numpy).
 
     For the bottleneck the features are the code probabilities q(z|x); a model without an

@@ -477,6 +477,7 @@ def _correlate_edge(ops: Any, x: Any, kernel: tuple[int, ...], axis: int) -> Any
         window[axis] = slice(j, j + n)
         term = weight * padded[tuple(window)]
         acc = term if acc is None else acc + term
+    assert acc is not None  # kernels have odd length (checked in Blur.__post_init__), so at least one term
     return acc / sum(kernel)
 
 

@@ -35,6 +35,7 @@ exact I(C;Z) of the trained code says how far it got.
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -85,7 +86,7 @@ class CategoricalBottleneck(nn.Module):
             self.logit_table: nn.Parameter | None = nn.Parameter(torch.randn(self.n_inputs, n_codes))
         else:
             self.n_inputs, self.logit_table = None, None
-            self.encoder = source
+            self.encoder = cast(nn.Module, source)  # a bool source is rejected by feature_dim_of just below
             self.to_codes = nn.Linear(feature_dim_of(source), n_codes)
         # Random decoder logits: with a uniform table every code would get the same gradient
         # and the codes would never separate.
@@ -112,7 +113,9 @@ class CategoricalBottleneck(nn.Module):
         if self.encoder is None:
             src = f"a free logit table over {self.n_inputs} input ids"
         else:
-            src = self.encoder.describe() if hasattr(self.encoder, "describe") else type(self.encoder).__name__
+            src = (
+                cast(Any, self.encoder).describe() if hasattr(self.encoder, "describe") else type(self.encoder).__name__
+            )
         adversary = "" if self.n_classes is None else f", class adversary ({self.n_classes} classes)"
         return (
             f"CategoricalBottleneck({self.n_codes} codes -> {self.n_actions} actions{adversary}, "

@@ -34,6 +34,12 @@ TEMPERATURE = 0.5
 class ContrastiveModel(nn.Module):
     """``encoder`` -> features -> projection head, trained with NT-Xent on pairs of views."""
 
+    # buffers, registered in __init__
+    views: torch.Tensor
+    order: torch.Tensor
+    starts: torch.Tensor
+    counts: torch.Tensor
+
     def __init__(self, encoder: nn.Module, views: torch.Tensor, instances: torch.Tensor, seed: int):
         super().__init__()
         dim = feature_dim_of(encoder)

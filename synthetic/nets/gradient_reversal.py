@@ -14,6 +14,7 @@ information (the "eliminate" setting).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 from torch import nn
@@ -33,15 +34,15 @@ class _ReverseGradient(torch.autograd.Function):
     generate_vmap_rule = True  # so that seeds trained together (torch.func.vmap) can use it
 
     @staticmethod
-    def forward(x: torch.Tensor, lambda_: float) -> torch.Tensor:  # type: ignore[override]
+    def forward(x: torch.Tensor, lambda_: float) -> torch.Tensor:
         return x.view_as(x)
 
     @staticmethod
-    def setup_context(ctx, inputs, output) -> None:  # type: ignore[override]
+    def setup_context(ctx, inputs, output) -> None:
         ctx.lambda_ = inputs[1]
 
     @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
         return -ctx.lambda_ * grad, None
 
 
@@ -57,7 +58,7 @@ class GradientReversal(nn.Module):
         super().__init__()
         self.lambda_ = lambda_  # checked by __setattr__
 
-    def __setattr__(self, name: str, value: object) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         if name == "lambda_":
             value = _check_lambda(value)
         super().__setattr__(name, value)

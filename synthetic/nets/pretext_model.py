@@ -20,7 +20,7 @@ Three settings of the class-information experiment, as formalized in this projec
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, cast
 
 import torch
 import torch.nn.functional as F
@@ -103,7 +103,7 @@ class PretextModel(nn.Module):
         return count_parameters(self)
 
     def describe(self) -> str:
-        enc = self.encoder.describe() if hasattr(self.encoder, "describe") else type(self.encoder).__name__
+        enc = cast(Any, self.encoder).describe() if hasattr(self.encoder, "describe") else type(self.encoder).__name__
         head = "" if self.class_head_kind is None else f", {self.class_head_kind} class head ({self.n_classes} classes)"
         return f"PretextModel({self.n_actions} actions{head}; {self.n_parameters:,} parameters) on {enc}"
 

@@ -124,6 +124,8 @@ def pair_statistics(
 class StrictModel(nn.Module):
     """An encoder trained for strict equivariance under ``transform`` (a group)."""
 
+    rho: torch.Tensor  # buffer, registered in __init__
+
     def __init__(self, encoder: nn.Module, transform: str):
         super().__init__()
         t = transforms.get(transform)

@@ -23,6 +23,7 @@ H_A_given_X  0.9183  -2/3 + log(3)/log(2)  H(A|X): augmentation left ambiguous b
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import SupportsFloat, cast
 
 import numpy as np
 
@@ -165,7 +166,7 @@ def _is_sympy(value: object) -> bool:
 def _as_float(value: object) -> float | int:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
-    return float(value)  # sympy values evaluate here
+    return float(cast(SupportsFloat, value))  # sympy values evaluate here
 
 
 def _exact_string(value: object) -> str | None:

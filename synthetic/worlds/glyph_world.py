@@ -161,7 +161,7 @@ class GlyphWorld:
         self.name = str(name)
         self.class_names: tuple[str, ...] = spec.class_names
         self.glyph_bank: np.ndarray = spec.bank
-        self.glyph_shape: tuple[int, int] = tuple(spec.bank.shape[-2:])  # type: ignore[assignment]
+        self.glyph_shape: tuple[int, int] = tuple(spec.bank.shape[-2:])
         self.canvas: tuple[int, int] = spec.canvas
         self.n_channels: int = spec.n_channels
         self.knob_values: dict[str, tuple] = spec.knob_values

@@ -13,10 +13,10 @@ p(knob value) and p(ā | c) as Fraction object arrays (exact worlds) or float64 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -127,16 +127,16 @@ def _probabilities(values: object, n: int, what: str, exact: bool) -> np.ndarray
                 f"{what}[{bad[0]}] = {seq[bad[0]]!r} is a float in an exact world; give int/Fraction "
                 "probabilities or build the world with exact=False"
             )
-        total = sum(fr, Fraction(0))
+        total = sum(cast(list[Fraction], fr), Fraction(0))  # no None left: checked just above
         if total != 1:
             raise WorldError(f"{what} sums to {total}, not 1; nothing is renormalised")
         return np.array(fr, dtype=object)
     arr = np.array([float(v) for v in seq], dtype=np.float64)
     if not np.isfinite(arr).all():
         raise WorldError(f"{what} holds a non-finite value: {arr.tolist()}")
-    total = float(arr.sum())
-    if abs(total - 1.0) > _FLOAT_TOLERANCE:
-        raise WorldError(f"{what} sums to {total:g}, not 1; nothing is renormalised")
+    float_total = float(arr.sum())
+    if abs(float_total - 1.0) > _FLOAT_TOLERANCE:
+        raise WorldError(f"{what} sums to {float_total:g}, not 1; nothing is renormalised")
     return arr
 
 
@@ -199,7 +199,7 @@ def _variants(variants: object) -> tuple[str, ...]:
 
 def _int_pair(value: object, what: str) -> tuple[int, int]:
     try:
-        a, b = value  # type: ignore[misc]
+        a, b = cast(Any, value)  # anything that unpacks into two; checked below
     except (TypeError, ValueError):
         raise WorldError(f"{what} must be a pair of ints, got {value!r}") from None
     for v in (a, b):
@@ -209,11 +209,12 @@ def _int_pair(value: object, what: str) -> tuple[int, int]:
 
 
 def _colour(value: object, what: str) -> tuple[float, ...]:
+    out: tuple[float, ...]
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         out = (float(value),)
     else:
         try:
-            out = tuple(float(v) for v in value)  # type: ignore[union-attr]
+            out = tuple(float(v) for v in cast(Iterable[Any], value))  # a non-iterable raises TypeError
         except (TypeError, ValueError):
             raise WorldError(f"{what} must be a grey level or an (R, G, B) triple, got {value!r}") from None
         if len(out) != 3:
@@ -232,7 +233,7 @@ def _non_empty(values: object, what: str) -> list:
     return out
 
 
-def _check_pose(pose: str | None) -> transforms.Transform | None:
+def _check_pose(pose: object) -> transforms.Transform | None:
     if pose is None:
         return None
     if not isinstance(pose, str) or any(p not in POSE_GROUPS for p in pose.split("*")):

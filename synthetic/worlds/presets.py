@@ -18,6 +18,7 @@ import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -92,13 +93,13 @@ class Preset:
 
 _PRESETS: dict[str, Preset] = {}
 
+_Build = TypeVar("_Build", bound=Callable[..., World])
 
-def preset(
-    name: str, description: str, fixes: tuple[str, ...] = ()
-) -> Callable[[Callable[..., World]], Callable[..., World]]:
+
+def preset(name: str, description: str, fixes: tuple[str, ...] = ()) -> Callable[[_Build], _Build]:
     """Decorator: register ``build(**overrides) -> World`` as the preset ``name``."""
 
-    def add(build: Callable[..., World]) -> Callable[..., World]:
+    def add(build: _Build) -> _Build:
         if name in _PRESETS:
             raise WorldError(f"a preset named {name!r} is already registered")
         _PRESETS[name] = Preset(name, description, build, tuple(fixes))
@@ -146,7 +147,7 @@ def natural(
     mirror: bool = True,
     base: str = "none",
     cue: str | None = None,
-    occluders: Sequence[object] = (None,),
+    occluders: Sequence[tuple[int, int, int, int] | None] = (None,),
     class_prior: Sequence[object] | None = None,
     style_probs: Mapping[str, Sequence[object]] | None = None,
     exact: bool | None = None,
@@ -199,8 +200,13 @@ def shortcut(
     for any class. Smaller defaults keep the base-augmented variants (``base="simclr-like"``)
     at tens of thousands of cells."""
     return natural(
-        n_positions=n_positions, n_colours=n_colours, base=base, cue="corner", name=name, **natural_overrides
-    )  # type: ignore[arg-type]
+        n_positions=n_positions,
+        n_colours=n_colours,
+        base=base,
+        cue="corner",
+        name=name,
+        **natural_overrides,  # type: ignore[arg-type]
+    )
 
 
 @preset(
@@ -225,7 +231,7 @@ def occluded(
     the world from ``natural``-like (I(C;T) = 0 under rot4) to fully occluded. A Fraction
     makes the style probabilities exact.
     """
-    share = occlusion
+    share = cast(float | Fraction, occlusion)  # any real number, checked just below
     if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 <= share <= 1:
         raise WorldError(f"occlusion must be a number in [0, 1], got {occlusion!r}")
     size = int(natural_overrides.get("glyph_size", 8))  # type: ignore[call-overload]
@@ -240,8 +246,8 @@ def occluded(
         strokes=strokes,
         occluders=occluders,
         name=name,
-        **natural_overrides,
-    )  # type: ignore[arg-type]
+        **natural_overrides,  # type: ignore[arg-type]
+    )
 
 
 MARKERS: tuple[str, ...] = ("none", "corners", "midpoints", "frame")

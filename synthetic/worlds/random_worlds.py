@@ -212,6 +212,7 @@ def draw(seed: int) -> RandomWorldSpec:
     poses = tuple(str(rng.choice(pose_names, p=[0.5] + [0.125] * 4)) for _ in range(n_classes))
     channels = int(rng.choice([1, 3]))
     n_colours = int(rng.integers(3, 5))
+    colours: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]
     if channels == 1:
         picks = rng.choice(len(GREY), size=n_colours, replace=False)
         colours = tuple(((GREY[i][0],), (GREY[i][1],)) for i in picks)
@@ -238,5 +239,6 @@ def random_worlds(n: int, seed: int = 0) -> list[RandomWorldSpec]:
         raise WorldError(f"the number of worlds must be a non-negative int, got {n!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise WorldError(f"seed must be a non-negative int, got {seed!r}")
+    seeds: np.ndarray | list[int]
     seeds = np.random.SeedSequence(int(seed)).generate_state(n) if n else []  # a prefix of a longer list's
     return [draw(int(s)) for s in seeds]
