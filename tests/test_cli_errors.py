@@ -83,3 +83,44 @@ def test_version(capsys):
     from essl_testbed import __version__
 
     assert capsys.readouterr().out.strip() == f"essl-testbed {__version__}"
+
+
+TRAINING_COMMANDS = {
+    "train": ["train", "--world", "six-nine", "--transform", "rot2"],
+    "reproduce": ["reproduce", "--quick"],
+    "forecast": ["forecast", "--worlds", "0"],
+}
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+@pytest.mark.parametrize(
+    "command, budget", [("train", "--steps"), ("train", "--epochs"), ("reproduce", "--steps"), ("forecast", "--steps")]
+)
+def test_a_budget_of_no_steps_is_refused_by_every_command_in_one_line(command, budget, value, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*TRAINING_COMMANDS[command], budget, value])
+    assert exit_info.value.code == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(
+        f"essl-testbed {command}: error: argument {budget}: expected a positive integer, got '{value}'"
+    )
+
+
+@pytest.mark.parametrize("steps", ["0", "-2", "[100, 0]"])
+def test_a_sweep_with_no_steps_is_refused_in_one_line(steps, capsys, tmp_path):
+    spec = tmp_path / "spec.toml"
+    axis = "grid" if steps.startswith("[") else "train"
+    spec.write_text(
+        f'[{axis}]\nsteps = {steps}\n\n[{"train" if axis == "grid" else "grid"}]\nworld = "six-nine"\ntransform = "rot2"\n'
+    )
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "out")]) == 2
+    assert "steps must be positive integers" in one_line(capsys.readouterr().err)
+
+
+def test_a_sensitivity_setting_never_has_fewer_than_one_step():
+    from essl_testbed.errors import ExperimentError
+    from essl_testbed.experiments import Budget
+
+    assert [b.steps for b in Budget(steps=1).sensitivity()] == [1, 1, 1, 2]
+    with pytest.raises(ExperimentError, match="steps must be a positive integer, got 0"):
+        Budget(steps=0)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import ExperimentError
 from .spec import Experiment
 
 __all__ = ["FULL", "QUICK", "Budget", "Runner"]
@@ -35,17 +36,26 @@ class Budget:
     seeds: tuple[int, ...] = tuple(range(10))
     lr: float = 1e-3
 
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ExperimentError(f"a budget's {name} must be a positive integer, got {value!r}")
+        if not self.seeds:
+            raise ExperimentError("a budget needs at least one seed")
+
     def describe(self) -> str:
         return f"lr {self.lr:g}, {self.steps} steps"
 
     def sensitivity(self, n_seeds: int = 5) -> list[Budget]:
         """The settings each primary contrast is rerun under: learning rate 3e-4 and 3e-3, and
-        half and twice the steps, each varied alone from this budget, on ``n_seeds`` seeds."""
+        half (at least one step) and twice the steps, each varied alone from this budget, on
+        ``n_seeds`` seeds."""
         seeds = self.seeds[:n_seeds]
         return [
             replace(self, lr=self.lr * 0.3, seeds=seeds),
             replace(self, lr=self.lr * 3, seeds=seeds),
-            replace(self, steps=self.steps // 2, seeds=seeds),
+            replace(self, steps=max(1, self.steps // 2), seeds=seeds),
             replace(self, steps=self.steps * 2, seeds=seeds),
         ]
 

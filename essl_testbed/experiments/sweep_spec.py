@@ -96,6 +96,11 @@ class SweepSpec:
             raise ExperimentError(f"{source}: no {' or '.join(missing)} given (in [grid] or [train])")
         if "steps" in {**grid, **fixed} and "epochs" in {**grid, **fixed}:
             raise ExperimentError(f"{source}: give a budget as 'steps' or as 'epochs', not both")
+        for key in ("steps", "epochs"):
+            budgets = grid.get(key, (fixed[key],) if key in fixed else ())
+            bad = [v for v in budgets if isinstance(v, bool) or not isinstance(v, int) or v < 1]
+            if bad:
+                raise ExperimentError(f"{source}: {key} must be positive integers (a budget of 0 trains nothing), got {bad}")
         overrides = data.get("overrides", {})
         spec = cls(tuple(grid.items()), tuple(fixed.items()), tuple(overrides.items()))
         spec.tasks()  # every configuration must be valid before anything runs
