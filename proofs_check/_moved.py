@@ -70,7 +70,9 @@ class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return module
 
     def exec_module(self, module: ModuleType) -> None:
-        module.__spec__ = self._real_specs.pop(module.__spec__.name)
+        alias = module.__spec__
+        assert alias is not None
+        module.__spec__ = self._real_specs.pop(alias.name)
 
 
 def install() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from theory import Joint
+from theory import Joint, PushforwardJoint
 
 from .errors import ProofsCheckError
 
@@ -154,7 +154,7 @@ def shortcut_models(
     n_styles: int | st.SearchStrategy = st.integers(1, 2),
     n_actions: int | st.SearchStrategy = st.integers(2, 4),
     exact: bool = False,
-) -> Joint:
+) -> PushforwardJoint:
     """An E-SSL model whose input carries a cheap statistic G = g(X) that reveals A for any
     class (a lit corner that moves with the rotation), as a joint over
     ``("C", "S", "Abar", "A", "X", "Z", "G")``.
@@ -162,8 +162,6 @@ def shortcut_models(
     X pairs a random rendering of the scene with A itself, so G (the second part) is a
     function of X with I(A;G) = H(A) and I(A;C|G) = 0: no class information is needed.
     """
-    from theory import PushforwardJoint
-
     pick = lambda v: draw(v) if isinstance(v, st.SearchStrategy) else v  # noqa: E731
     nc, ns, na = pick(n_classes), pick(n_styles), pick(n_actions)
     n_scene = draw(st.integers(1, 3))
@@ -214,6 +212,7 @@ def worlds(draw, max_classes: int = 4, max_side: int = 5):
     poses = tuple(draw(st.sampled_from(list(POSES))) for _ in masks)
     channels = draw(st.sampled_from([1, 3]))
     n_colours = draw(st.integers(1, 3))
+    colours: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]
     if channels == 1:
         colours = tuple(((GREY[i][0],), (GREY[i][1],)) for i in range(n_colours))
     else:

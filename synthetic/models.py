@@ -1,8 +1,9 @@
 """The model registry: every trainable pretext network, declared once by name.
 
-A builder takes the training configuration and a world dataset and returns a network
-with the interface of :mod:`synthetic.nets` (``pretext_loss`` and ``predict``). Registering
-imports no torch: builders import it when called, so listing models stays cheap.
+A builder takes the training configuration and a world dataset and returns a
+:class:`~synthetic.nets.interface.PretextNetwork` (``pretext_loss`` and ``predict``; checked
+when the network is built). Registering imports no torch: builders import it when called, so
+listing models stays cheap.
 
 >>> names()
 ('cnn', 'c4cnn', 'mlp', 'bottleneck')
@@ -24,16 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import TrainConfigError
+
+if TYPE_CHECKING:  # the registry imports no torch
+    from .nets.interface import PretextNetwork
 
 __all__ = ["MODES", "ModelSpec", "get", "names", "register", "unregister"]
 
 MODES = ("normal", "add", "eliminate")
 """The class-information settings: CE_A; CE_A + lam * CE_C; class removed by gradient reversal."""
 
-Builder = Callable[[Any, Any], Any]
+Builder = Callable[[Any, Any], "PretextNetwork"]
+"""``build(config, dataset) -> network``: a :class:`~synthetic.config.TrainConfig` and a
+:class:`~synthetic.worlds.datasets.WorldDataset` to a network that meets the Protocol."""
 
 
 @dataclass(frozen=True)

@@ -23,17 +23,26 @@ import torch
 
 from . import models
 from .config import TrainConfig
+from .errors import TrainConfigError
+from .nets.interface import PretextNetwork
 from .nets.runtime import resolve_device, seeded
 from .worlds.datasets import WorldDataset
 
 __all__ = ["TrainConfig", "as_tensors", "build_model", "evaluate", "train", "weighted_cross_entropy_bits"]
 
 
-def build_model(config: TrainConfig, dataset, seed: int) -> torch.nn.Module:
-    """The registered model ``config.model`` names, sized for ``dataset``, with weights drawn from ``seed``."""
+def build_model(config: TrainConfig, dataset: WorldDataset, seed: int) -> PretextNetwork:
+    """The registered model ``config.model`` names, sized for ``dataset``, with weights drawn
+    from ``seed``; a builder whose network lacks the :class:`PretextNetwork` methods is refused."""
     with seeded(seed):
         model = models.get(config.model).build(config, dataset)
-    return model.to(resolve_device(config.device))
+    if not isinstance(model, PretextNetwork):
+        raise TrainConfigError(
+            f"model {config.model!r}: its builder returned a {type(model).__name__}, which lacks the PretextNetwork "
+            "methods (pretext_loss, predict, parameters, train, eval, to)"
+        )
+    model.to(resolve_device(config.device))
+    return model
 
 
 def as_tensors(dataset: WorldDataset, device: str | torch.device = "cpu") -> tuple[torch.Tensor, ...]:
@@ -47,11 +56,11 @@ def as_tensors(dataset: WorldDataset, device: str | torch.device = "cpu") -> tup
 
 
 def train(
-    model,
-    dataset,
+    model: PretextNetwork,
+    dataset: WorldDataset,
     config: TrainConfig,
     seed: int,
-    on_epoch: Callable[[int, torch.nn.Module], dict] | None = None,
+    on_epoch: Callable[[int, PretextNetwork], dict] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[dict]:
     """Adam on the weighted pretext loss; returns one metrics dict per epoch.
@@ -94,7 +103,9 @@ def train(
 
 
 @torch.no_grad()
-def evaluate(model, dataset, device: str = "cpu", batch_size: int = 512) -> dict[str, np.ndarray | None]:
+def evaluate(
+    model: PretextNetwork, dataset: WorldDataset, device: str = "cpu", batch_size: int = 512
+) -> dict[str, np.ndarray | None]:
     """Features, action probabilities and predictions for every row (float64 numpy).
 
     For the bottleneck the features are the code probabilities q(z|x); a model without an

@@ -16,6 +16,7 @@ from essl_testbed.report import CLAIMS, Verdict, reproduce
 from synthetic import models, transforms
 from synthetic.config import TrainConfig
 from synthetic.errors import TrainConfigError, TransformError, WorldError
+from synthetic.nets import PretextNetwork
 from synthetic.training import as_tensors, build_model, train
 from synthetic.worlds import GlyphWorld, presets
 
@@ -27,6 +28,7 @@ def test_every_registered_model_trains_and_predicts(name):
     for mode in spec.modes:
         config = TrainConfig(model=name, mode=mode, epochs=2, batch_size=4)
         model = build_model(config, ds, seed=0)
+        assert isinstance(model, PretextNetwork)
         before = [p.detach().clone() for p in model.parameters()]
         history = train(model, ds, config, seed=0)
         assert len(history) == 2 and all(np.isfinite(h["loss"]) for h in history)
@@ -37,6 +39,20 @@ def test_every_registered_model_trains_and_predicts(name):
         features, probs = model.predict(x)
         assert features.shape[0] == len(ds) and probs.shape == (len(ds), ds.n_actions)
         assert torch.allclose(probs.sum(1), torch.ones(len(ds)), atol=1e-5)
+
+
+def test_a_builder_that_returns_no_pretext_network_is_refused():
+    @models.register("encoder-only", "an encoder without a pretext loss", modes=("normal",))
+    def encoder_only(config, dataset):
+        from synthetic.nets import MLPEncoder
+
+        return MLPEncoder(dataset.x.shape[1], dataset.x.shape[2], feature_dim=4)
+
+    try:
+        with pytest.raises(TrainConfigError, match="'encoder-only': its builder returned a MLPEncoder, which lacks"):
+            build_model(TrainConfig(model="encoder-only"), presets.get("six-nine").dataset("rot2"), seed=0)
+    finally:
+        models.unregister("encoder-only")
 
 
 def test_a_model_rejects_modes_it_does_not_declare():

@@ -174,3 +174,22 @@ def test_probe_usable_bits_never_exceed_label_entropy():
     probe = LinearProbe().fit(Z, y)
     assert probe.usable_bits_ <= np.log2(3) + 1e-9
     assert probe.cross_entropy_bits(Z, np.full(200, 7)) == float("inf")
+
+
+def test_a_run_has_the_typed_record_keys_and_nothing_undeclared():
+    """RunRecord (essl_testbed.experiments.records) is the schema of a run: every run has the
+    RunCore keys with their types, and emits no key the record does not declare."""
+    import typing
+
+    from essl_testbed.experiments import Experiment, run_one
+    from essl_testbed.experiments.records import RunCore, undeclared_keys
+    from synthetic.config import TrainConfig
+
+    for world, model in (("six-nine", "mlp"), ("marked", "bottleneck")):
+        experiment = Experiment(world, "rot2", TrainConfig(model=model, steps=3))
+        run = run_one(experiment, seed=0)
+        labels = getattr(experiment.make_world(), "label_maps", {})
+        assert undeclared_keys(run, labels) == []
+        for key, kind in typing.get_type_hints(RunCore).items():
+            origin = typing.get_origin(kind) or kind
+            assert isinstance(run[key], origin) or (origin is float and isinstance(run[key], int)), (key, run[key])

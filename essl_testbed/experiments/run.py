@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from ..errors import ExperimentError
 from .checks import bottleneck_information, check_bound
 from .downstream import label_scores, pixel_scores, probe_scores
 from .provenance import provenance
+from .records import MetricSummary, RunRecord
 from .spec import Experiment
 
 __all__ = ["check_ensemble", "run_ensemble", "run_one", "summarise"]
@@ -122,7 +123,7 @@ class _SeedRun:
             out[f"pretext_acc{suffix}"], out[f"equivariance_error{suffix}"] = acc, error
         return out
 
-    def finish(self, history: list[dict]) -> dict:
+    def finish(self, history: list[dict]) -> RunRecord:
         from synthetic.probe import entropy_bits
 
         from .downstream import exact_limits
@@ -179,7 +180,7 @@ class _SeedRun:
                 {"epoch": h["epoch"], "I_A_Z": h["I_A_Z"], "I_C_Z": h["I_C_Z"]} for h in history if "I_A_Z" in h
             ]
         run["history"] = history
-        return run
+        return cast(RunRecord, run)
 
 
 def _exact(world: Any, experiment: Experiment) -> dict | None:
@@ -193,8 +194,9 @@ def _exact(world: Any, experiment: Experiment) -> dict | None:
         return None
 
 
-def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] | None = None) -> dict:
-    """One seed: baselines, training, downstream probe, exact checks. Returns flat metrics.
+def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] | None = None) -> RunRecord:
+    """One seed: baselines, training, downstream probe, exact checks. Returns flat metrics
+    (:class:`~essl_testbed.experiments.records.RunRecord`).
 
     For the bottleneck, the exact information of the code is computed at epoch 0, every
     ``experiment.info_every`` epochs and after the last one (each costs a forward pass over
@@ -223,7 +225,7 @@ def check_ensemble(experiment: Experiment, size: int) -> None:
 
 def run_ensemble(
     experiment: Experiment, seeds: Sequence[int], progress: Callable[[int], None] | None = None
-) -> list[dict]:
+) -> list[RunRecord]:
     """Several seeds of :func:`run_one` trained together as one batched model
     (:func:`synthetic.ensemble.train_ensemble`); the same metrics up to float rounding.
     Each run's ``seconds`` is the wall time shared out over the members. Seeds whose
@@ -258,13 +260,13 @@ def run_ensemble(
 SUMMARY_SKIP = {"seed", "checks", "history", "information_plane", "held_out", "provenance"}
 
 
-def summarise(runs: Sequence[dict]) -> dict:
+def summarise(runs: Sequence[RunRecord]) -> dict[str, MetricSummary]:
     """Mean, sample standard deviation and n of every numeric metric over the runs."""
-    out = {}
-    for key in runs[0]:
-        if key in SUMMARY_SKIP or not isinstance(runs[0][key], (int, float)):
+    out: dict[str, MetricSummary] = {}
+    for key, first in runs[0].items():
+        if key in SUMMARY_SKIP or not isinstance(first, (int, float)):
             continue
-        values = np.array([r[key] for r in runs], dtype=float)
+        values = np.array([cast(dict, r)[key] for r in runs], dtype=float)
         out[key] = {
             "mean": float(values.mean()),
             "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,

@@ -30,6 +30,7 @@ from typing import Any
 from ..errors import ExperimentError
 from .cache import RunCache, atomic_write_text
 from .executors import Failure, InProcess
+from .records import SeedsResult
 from .run import check_ensemble, run_ensemble, run_one, summarise
 from .spec import Experiment
 from .sweep_spec import SweepSpec
@@ -171,8 +172,9 @@ def run_seeds(
     cache_dir: str | Path | None = None,
     show_progress: bool = True,
     executor: Any = None,
-) -> dict:
-    """Several seeds of one experiment: ``{"config", "runs", "summary"}``.
+) -> SeedsResult:
+    """Several seeds of one experiment: ``{"config", "runs", "summary"}``
+    (:class:`~essl_testbed.experiments.records.SeedsResult`).
 
     With ``cache_dir`` each finished seed is written atomically and reused on the next
     call, so an interrupted experiment resumes where it stopped.

@@ -100,7 +100,9 @@ class SweepSpec:
             budgets = grid.get(key, (fixed[key],) if key in fixed else ())
             bad = [v for v in budgets if isinstance(v, bool) or not isinstance(v, int) or v < 1]
             if bad:
-                raise ExperimentError(f"{source}: {key} must be positive integers (a budget of 0 trains nothing), got {bad}")
+                raise ExperimentError(
+                    f"{source}: {key} must be positive integers (a budget of 0 trains nothing), got {bad}"
+                )
         overrides = data.get("overrides", {})
         spec = cls(tuple(grid.items()), tuple(fixed.items()), tuple(overrides.items()))
         spec.tasks()  # every configuration must be valid before anything runs

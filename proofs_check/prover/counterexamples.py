@@ -96,7 +96,8 @@ class _RankEntropy:
     """H(subset) of a linear candidate in units of log q: the rank of the subset's vectors."""
 
     def __init__(self, assignment: tuple[tuple[int, ...], ...], q: int, index: dict[str, int]):
-        self.assignment, self.q, self.index, self.ranks = assignment, q, index, {}
+        self.assignment, self.q, self.index = assignment, q, index
+        self.ranks: dict[frozenset[str], int] = {}
 
     def __call__(self, subset: frozenset[str]) -> int:
         if subset not in self.ranks:

@@ -26,7 +26,7 @@ from fractions import Fraction
 from functools import lru_cache
 from numbers import Rational
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..errors import ProofsCheckError
 
@@ -154,11 +154,11 @@ class InfoExpression:
         >>> parse_expression("I(A;B)").evaluate(h.__getitem__)
         0.5
         """
-        total: object = 0
+        total: Any = 0
         for subset, coefficient in self._terms.items():
-            value = entropy_of(subset)
+            value: Any = entropy_of(subset)
             total = total + (float(coefficient) * value if isinstance(value, float) else coefficient * value)
-        return total  # type: ignore[return-value]
+        return total
 
     def __add__(self, other: object) -> InfoExpression:
         if not isinstance(other, InfoExpression):
@@ -203,7 +203,7 @@ class InfoExpression:
     def __str__(self) -> str:
         if not self._terms:
             return "0"
-        parts = []
+        parts: list[str] = []
         for subset in sorted(self._terms, key=_subset_key):
             coefficient = self._terms[subset]
             magnitude = abs(coefficient)
@@ -266,14 +266,14 @@ def co_information(groups: Iterable[Names], given: Names = ()) -> InfoExpression
     >>> print(parse_expression("I(X;Y;Z)") - (parse_expression("I(X;Y)") - parse_expression("I(X;Y|Z)")))
     0
     """
-    groups = [_name_set(g) for g in groups]
-    if len(groups) < 2:
+    sets = [_name_set(g) for g in groups]
+    if len(sets) < 2:
         raise InfoExpressionError("I() needs at least two variable lists")
-    given = _name_set(given)
-    if len(groups) == 2:
-        return mutual_information(groups[0], groups[1], given)
-    *rest, last = groups
-    return co_information(rest, given) - co_information(rest, given | last)
+    condition = _name_set(given)
+    if len(sets) == 2:
+        return mutual_information(sets[0], sets[1], condition)
+    *rest, last = sets
+    return co_information(rest, condition) - co_information(rest, condition | last)
 
 
 @dataclass(frozen=True)
@@ -453,7 +453,7 @@ class _Parser:
             return left / right
         if isinstance(left, InfoExpression) and isinstance(right, InfoExpression):
             raise self.error("product of two information quantities is not linear", right_token)
-        return left * right  # type: ignore[operator]
+        return left * right
 
     def unary(self) -> _Parsed:
         token = self.peek

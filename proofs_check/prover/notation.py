@@ -26,6 +26,7 @@ Groups are comma lists (``X,Y -> Z -> W``). Co-information ``I(X;Y;Z)`` and prim
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .expressions import (
     ExpressionSyntaxError,
@@ -54,7 +55,7 @@ def _names(group: str | None) -> list[str]:
     return [n.strip() for n in group.split(",")] if group else []
 
 
-def _zero(kind: str, first: list[str], second: list[str], given: list[str] = ()) -> InfoRelation:
+def _zero(kind: str, first: list[str], second: list[str], given: Sequence[str] = ()) -> InfoRelation:
     """``I(first;second|given) = 0`` or ``H(first|second) = 0``, with that text."""
     bar = f"|{','.join(given)}" if given else ""
     if kind == "I":

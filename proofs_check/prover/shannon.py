@@ -46,6 +46,7 @@ from .expressions import (
 
 if TYPE_CHECKING:  # scipy is imported lazily: it costs ~0.3 s.
     import numpy as np
+    from scipy.optimize import OptimizeResult
     from scipy.sparse import csc_matrix
 
 __all__ = [
@@ -144,9 +145,9 @@ def _elementals(variables: tuple[str, ...]) -> tuple[ElementalInequality, ...]:
         rest = tuple(v for j, v in enumerate(variables) if j != i)
         out.append(ElementalInequality(name, None, rest))
     for i, j in combinations(range(len(variables)), 2):
-        rest = [v for k, v in enumerate(variables) if k not in (i, j)]
-        for size in range(len(rest) + 1):
-            for given in combinations(rest, size):
+        others = [v for k, v in enumerate(variables) if k not in (i, j)]
+        for size in range(len(others) + 1):
+            for given in combinations(others, size):
                 out.append(ElementalInequality(variables[i], variables[j], given))
     return tuple(out)
 
@@ -456,7 +457,7 @@ class _Problem:
             return inequality, _vector(inequality.expression, self.index)
         return self.constraints[j - m], self.constraint_vectors[j - m]
 
-    def solve_lp(self, target: InfoExpression) -> tuple[np.ndarray | None, object]:
+    def solve_lp(self, target: InfoExpression) -> tuple[np.ndarray | None, OptimizeResult]:
         """LP: min sum(multipliers) s.t. G y + C_eq (u - w) + C_ge z = target, all >= 0.
 
         Returns the multipliers (elemental columns, then one per constraint) and the result.
@@ -534,10 +535,10 @@ class _Problem:
                 return Refutation(
                     target, h, h_float, target.evaluate(h.__getitem__), True, int(res.status), res.message
                 )
-        h = self._exact_vertex(res.x, subsets)
-        if h is not None and self._refutes(target, h):
-            value = target.evaluate(h.__getitem__)
-            return Refutation(target, h, h_float, value, True, int(res.status), res.message)
+        vertex = self._exact_vertex(res.x, subsets)
+        if vertex is not None and self._refutes(target, vertex):
+            value = target.evaluate(vertex.__getitem__)
+            return Refutation(target, vertex, h_float, value, True, int(res.status), res.message)
         return Refutation(target, None, h_float, float(res.fun), False, int(res.status), res.message)
 
     def _exact_vertex(self, x: np.ndarray, subsets: list[frozenset[str]]) -> dict[frozenset[str], Fraction] | None:

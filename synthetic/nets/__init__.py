@@ -4,6 +4,7 @@ categorical bottleneck, gradient reversal, the equivariance check, device and se
 ==================================  ===========================================================
 module                              holds
 ==================================  ===========================================================
+``synthetic.nets.interface``        :class:`PretextNetwork`: the Protocol every network meets
 ``synthetic.nets.encoders``         :class:`CNNEncoder`, :class:`MLPEncoder`, shape checks
 ``synthetic.nets.c4``               :class:`C4Encoder` (lifting + group convolutions on C4)
 ``synthetic.nets.matched``          :func:`matched_pair`: a CNN and a C4 CNN of equal size
@@ -14,9 +15,9 @@ module                              holds
 ``synthetic.nets.runtime``          :func:`resolve_device`, :func:`seeded`
 ==================================  ===========================================================
 
-Every pretext network here has one interface, used by :mod:`synthetic.training`:
-``pretext_loss(x, actions, classes, weights) -> (loss, action predictions)`` and
-``predict(x) -> (features, action probabilities)``.
+Every pretext network here meets one Protocol, :class:`PretextNetwork`, used by
+:mod:`synthetic.training`: ``pretext_loss(x, actions, classes, weights) -> (loss, action
+predictions)`` and ``predict(x) -> (features, action probabilities)``.
 
 >>> import torch
 >>> from synthetic.nets import MLPEncoder, PretextModel
@@ -31,6 +32,7 @@ from .c4 import C4Encoder
 from .encoders import CNNEncoder, MLPEncoder, count_parameters
 from .equivariance import EquivarianceReport, check_equivariance
 from .gradient_reversal import GradientReversal, reverse_gradient
+from .interface import PretextNetwork
 from .matched import MatchedPair, matched_pair
 from .pretext_model import PretextModel, PretextOutput
 from .runtime import resolve_device, seed_everything, seeded
@@ -44,6 +46,7 @@ __all__ = [
     "MLPEncoder",
     "MatchedPair",
     "PretextModel",
+    "PretextNetwork",
     "PretextOutput",
     "check_equivariance",
     "count_parameters",
