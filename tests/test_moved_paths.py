@@ -61,3 +61,10 @@ def test_every_moved_package_exists_under_its_new_name():
         (ROOT / new.replace(".", "/")).exists() or (ROOT / f"{new.replace('.', '/')}.py").exists()
         for new in MOVED.values()
     )
+
+
+def test_the_course_mark_keeps_its_old_name_for_one_release():
+    from essl_testbed import course
+
+    with pytest.warns(DeprecationWarning, match="is now Mark"):
+        assert course.Verdict is course.Mark

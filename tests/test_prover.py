@@ -70,7 +70,7 @@ def test_elemental_inequalities_are_the_named_quantities() -> None:
 )
 def test_classic_shannon_inequalities_are_proved(statement: str) -> None:
     result = prove(statement)
-    assert result.proved and result.verified and result.verify()
+    assert result.proved and result.verify()
     assert result.method == "lp" and len(result.certificates) == 1
     assert result.certificates[0].combination() == parse_relation(statement).expression
 
@@ -87,7 +87,7 @@ def test_classic_shannon_inequalities_are_proved(statement: str) -> None:
 )
 def test_non_shannon_or_false_statements_are_not_proved(statement: str, constraints: tuple) -> None:
     result = prove(statement, constraints)
-    assert not result.proved and not result.verified and not result.verify()
+    assert not result.proved and not result.verify()
     assert NOT_SHANNON in result.message
     _assert_exact_refutation(result)
 
@@ -121,7 +121,7 @@ def _assert_exact_refutation(result) -> None:
 
 def test_identities_without_constraints_need_no_lp() -> None:
     result = prove("I(A1,A2;Z) = I(A1;Z) + I(A2;Z|A1)")
-    assert result.proved and result.verified and result.method == "identity"
+    assert result.proved and result.method == "identity"
     assert result.certificates == () and result.lp_seconds == 0
     assert "Identity holds exactly" in result.derivation()
     assert is_identity("I(X;Y|Z)", "H(X|Z) - H(X|Y,Z)")
@@ -246,7 +246,7 @@ def test_extra_variables_are_allowed() -> None:
 @pytest.mark.parametrize("name", sorted(STATEMENTS))
 def test_every_statement_is_proved_with_an_exact_certificate(name: str) -> None:
     result = prove_statement(name)
-    assert result.proved and result.verified and result.verify(), result.derivation()
+    assert result.proved and result.verify(), result.derivation()
     goal, kind = result.statement.normalized()
     for certificate in result.certificates:
         assert certificate.combination() == certificate.target
@@ -444,3 +444,10 @@ def test_docstring_examples() -> None:
     flags = doctest.NORMALIZE_WHITESPACE
     assert doctest.testmod(prover_module, optionflags=flags).failed == 0
     assert doctest.testmod(statements_module, optionflags=flags).failed == 0
+
+
+def test_verified_is_a_deprecated_name_for_proved():
+    for statement in ("I(A;B) >= 0", "I(A;B) <= 0"):
+        result = prove(statement)
+        with pytest.warns(DeprecationWarning, match="use .proved"):
+            assert result.verified == result.proved

@@ -20,15 +20,25 @@ module                                  holds
 """
 
 from .catalogue import EXERCISES, Exercise, UnknownExercise, exercise
-from .checking import Verdict, Wrong, check, grade
+from .checking import Mark, Wrong, check, grade
 from .marking import Marks, mark_file
+
+
+def __getattr__(name: str) -> object:
+    if name == "Verdict":  # the name before 0.5.0, kept until 0.6.0
+        import warnings
+
+        warnings.warn("essl_testbed.course.Verdict is now Mark", DeprecationWarning, stacklevel=2)
+        return Mark
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "EXERCISES",
     "Exercise",
     "Marks",
     "UnknownExercise",
-    "Verdict",
+    "Mark",
     "Wrong",
     "check",
     "exercise",

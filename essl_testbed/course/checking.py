@@ -5,7 +5,7 @@ Each exercise's module in :mod:`essl_testbed.course.judges` registers one judge 
 with :func:`judge`. A judge calls the student's answer (a function to fill in), compares it
 with a reference that the library computes, and raises :class:`Wrong` with a diagnosis (a
 sign, a missing term, a wrong conditioning set, a table that does not sum to 1); its return
-value is the message of a pass. :func:`grade` turns that into a :class:`Verdict`;
+value is the message of a pass. :func:`grade` turns that into a :class:`Mark`;
 :func:`run_cells` executes a student file cell by cell, as a notebook's "run all" does, and
 collects the verdicts.
 
@@ -38,7 +38,7 @@ from ..errors import TestbedError
 from .catalogue import Exercise, exercise
 from .cells import Cell
 
-__all__ = ["CellError", "Run", "Verdict", "Wrong", "check", "grade", "judge", "run_cells", "tasks_of"]
+__all__ = ["CellError", "Run", "Mark", "Wrong", "check", "grade", "judge", "run_cells", "tasks_of"]
 
 
 class Wrong(Exception):
@@ -53,7 +53,7 @@ STATUSES = ("passed", "failed", "not attempted", "error", "not checked")
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Mark:
     """A task's mark: ``status`` is one of :data:`STATUSES`."""
 
     task: str
@@ -92,7 +92,7 @@ def tasks_of(number: int | str) -> list[str]:
     return [t for t in _JUDGES if t.split(".")[0] == str(ex.number)]
 
 
-def grade(task: str, answer: Any) -> Verdict:
+def grade(task: str, answer: Any) -> Mark:
     """The verdict on ``answer`` for ``task`` (the judge's module is imported on first use)."""
     if task not in _JUDGES:
         with contextlib.suppress(TestbedError):
@@ -102,17 +102,17 @@ def grade(task: str, answer: Any) -> Verdict:
     try:
         message = _JUDGES[task](answer)
     except Wrong as wrong:
-        return Verdict(task, "failed", str(wrong))
+        return Mark(task, "failed", str(wrong))
     except NotImplementedError:
-        return Verdict(task, "not attempted", "the answer still raises NotImplementedError: fill it in")
+        return Mark(task, "not attempted", "the answer still raises NotImplementedError: fill it in")
     except KeyboardInterrupt:
         raise
     except BaseException as err:  # the student's code failed inside the judge's call (pytest.fail included)
-        return Verdict(task, "error", f"calling your answer raised {type(err).__name__}: {err}")
-    return Verdict(task, "passed", message)
+        return Mark(task, "error", f"calling your answer raised {type(err).__name__}: {err}")
+    return Mark(task, "passed", message)
 
 
-_RECORDS: list[list[Verdict]] = []
+_RECORDS: list[list[Mark]] = []
 
 
 def check(task: str, answer: Any) -> None:
@@ -124,7 +124,7 @@ def check(task: str, answer: Any) -> None:
 
 
 @contextlib.contextmanager
-def _recording() -> Iterator[list[Verdict]]:
+def _recording() -> Iterator[list[Mark]]:
     _RECORDS.append([])
     try:
         yield _RECORDS[-1]
@@ -144,11 +144,11 @@ class CellError:
 class Run:
     """What running a file's cells gave: every verdict in order, the cells that raised, the printed output."""
 
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[Mark, ...]
     errors: tuple[CellError, ...]
     output: str
 
-    def latest(self) -> dict[str, Verdict]:
+    def latest(self) -> dict[str, Mark]:
         """The last verdict of each task (a student may check a task twice)."""
         return {v.task: v for v in self.verdicts}
 

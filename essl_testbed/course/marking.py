@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .catalogue import EXERCISES, Exercise, UnknownExercise
 from .cells import Cell, read
-from .checking import CellError, Verdict, run_cells, tasks_of
+from .checking import CellError, Mark, run_cells, tasks_of
 
 __all__ = ["Marks", "exercise_of", "mark_cells", "mark_file"]
 
@@ -39,7 +39,7 @@ class Marks:
     """Every task's verdict (``not checked`` when its check never ran) and the cells that raised."""
 
     exercise: Exercise
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[Mark, ...]
     errors: tuple[CellError, ...]
 
     @property
@@ -75,7 +75,7 @@ def mark_cells(cells: list[Cell], source: str = "the file", tasks_only: bool = F
     run = run_cells(cells, name=source, until=tasks_of(ex.number)[-1] if tasks_only else None)
     latest = run.latest()
     verdicts = tuple(
-        latest.get(task, Verdict(task, "not checked", "no check of this task ran")) for task in tasks_of(ex.number)
+        latest.get(task, Mark(task, "not checked", "no check of this task ran")) for task in tasks_of(ex.number)
     )
     return Marks(ex, verdicts, run.errors)
 

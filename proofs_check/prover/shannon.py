@@ -11,8 +11,8 @@ the goal is negative; that point, checked exactly too, is the evidence that the 
 Shannon-type (it may still be true: the Zhang-Yeung inequality is the classic case).
 
 >>> result = prove("I(A;Z) <= I(A;Z|C)", ["I(A;C) = 0"])
->>> result.proved, result.verified
-(True, True)
+>>> result.proved, len(result.certificates), result.verify()
+(True, 1, True)
 >>> prove("I(A;Z) <= I(A;Z|C)").proved
 False
 >>> print(prove("I(X;Y|Z) >= 0").derivation())  # doctest: +NORMALIZE_WHITESPACE
@@ -27,6 +27,7 @@ Sum equals the goal exactly (checked in rational arithmetic).  ∎
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -260,7 +261,6 @@ class ProofResult:
     constraints: tuple[Constraint, ...]
     variables: tuple[str, ...]
     proved: bool
-    verified: bool
     method: str
     certificates: tuple[Certificate, ...]
     evidence: Refutation | None
@@ -268,6 +268,13 @@ class ProofResult:
     n_elemental: int
     lp_seconds: float = 0.0
     verify_seconds: float = 0.0
+
+    @property
+    def verified(self) -> bool:
+        """Deprecated (to go in 0.6.0): always ``proved``, which is True only once every
+        certificate has passed its exact check."""
+        warnings.warn("ProofResult.verified always equals .proved; use .proved", DeprecationWarning, stacklevel=2)
+        return self.proved
 
     def verify(self) -> bool:
         """Re-run the exact checks (catches a certificate altered after the proof)."""
@@ -631,7 +638,6 @@ def prove(
             hypotheses,
             names,
             True,
-            True,
             "identity",
             (),
             None,
@@ -665,7 +671,6 @@ def prove(
                 hypotheses,
                 names,
                 False,
-                False,
                 "lp",
                 tuple(certificates),
                 evidence,
@@ -679,11 +684,12 @@ def prove(
     verified = all(c.verify() for c in certificates)
     verify_seconds += time.perf_counter() - t3
     message = "proved from the elemental Shannon inequalities" + (" and the constraints" if hypotheses else "")
+    if not verified:
+        message = "the LP's multipliers failed the exact check in rational arithmetic"
     return ProofResult(
         goal_relation,
         hypotheses,
         names,
-        verified,
         verified,
         "lp",
         tuple(certificates),
