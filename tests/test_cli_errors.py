@@ -124,3 +124,12 @@ def test_a_sensitivity_setting_never_has_fewer_than_one_step():
     assert [b.steps for b in Budget(steps=1).sensitivity()] == [1, 1, 1, 2]
     with pytest.raises(ExperimentError, match="steps must be a positive integer, got 0"):
         Budget(steps=0)
+
+
+@pytest.mark.parametrize("module", ["essl_testbed", "essl_testbed.cli"])
+def test_python_dash_m_runs_the_command(module):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("essl-testbed ")

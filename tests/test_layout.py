@@ -29,6 +29,7 @@ LAYERS = (
     "essl_testbed.report",
     "essl_testbed.course",
     "essl_testbed.cli",
+    "essl_testbed.__main__",
 )
 SHIMS = {"proofs_check._moved"}
 """The deprecation shims: the only modules that may point up the layers (tested in test_moved_paths.py)."""
