@@ -22,6 +22,7 @@ from synthetic.worlds.presets import MARKERS, marker_masks
 # ------------------------------------------------------------------ the graded occluded family
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_occlusion_grades_the_needed_class_information():
     values = [float(presets.get("occluded", occlusion=o).analyze("rot4")["I_C_T"]) for o in (0, 0.5, 1)]
     assert values[0] == pytest.approx(0, abs=1e-12) and 0.05 < values[1] < values[2]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from essl_testbed.cli import main
 from proofs_check.prover.counterexamples import find_counterexample, relation_slack
 from theory import mutual_information
@@ -47,5 +49,6 @@ def test_counterexample_to_t1_without_independence_is_small_and_real():
     assert mutual_information(J, "A", "C") > 0  # the dropped assumption is what fails
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_no_counterexample_when_the_assumption_is_kept():
     assert find_counterexample("I(A;Z) <= I(A;Z|C)", ["I(A;C) = 0"], max_examples=300) is None

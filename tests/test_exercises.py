@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cases import slow_cases
 
 from essl_testbed.cli import main
 from essl_testbed.course import EXERCISES, grade
@@ -66,7 +67,7 @@ def test_the_course_has_at_least_eight_exercises_and_three_tasks_each():
 # ---------------------------------------------------------------- both ways
 
 
-@pytest.mark.parametrize("n", NUMBERS)
+@pytest.mark.parametrize("n", slow_cases(NUMBERS, {"4"}))
 def test_solutions_pass_every_check(n):
     """Up to the last check (the training cells after it run in the slow set)."""
     run = run_cells(fill(_student(n), _solutions(n)), until=_last(n))
@@ -75,7 +76,7 @@ def test_solutions_pass_every_check(n):
     assert not run.errors, run.errors
 
 
-@pytest.mark.parametrize("n", NUMBERS)
+@pytest.mark.parametrize("n", slow_cases(NUMBERS, {"4", "7"}))
 def test_each_blank_task_fails_its_own_check(n):
     student, solutions = _student(n), _solutions(n)
     for task in tasks_of(n):
@@ -396,6 +397,7 @@ def test_cli_checks_a_filled_file_and_a_notebook(tmp_path, capsys):
     assert "0/4 tasks passed" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_tasks_only_marking_skips_the_training_cells(tmp_path, capsys, monkeypatch):
     def no_training(*args, **kwargs):
         raise RuntimeError("a training cell ran")

@@ -14,6 +14,7 @@ from synthetic.config import TrainConfig
 SMALL = {"n_classes": 4, "n_positions": 5}
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_rotation_prediction_learns_on_held_out_styles():
     run = run_one(Experiment("natural", "rot4", TrainConfig(steps=200), world_overrides=SMALL), seed=0)
     losses = [h["loss"] for h in run["history"]]

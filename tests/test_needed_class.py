@@ -164,6 +164,7 @@ def test_class_blind_accuracy_is_the_best_vertex(model):
     assert class_blind_accuracy(model) == pytest.approx(best, abs=1e-9)
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(essl_models(**SMALL))
 def test_class_blind_code_reaches_the_best_vertex_and_is_class_blind(model):

@@ -107,6 +107,7 @@ def test_structured_counterexamples_are_found_in_seconds(family, statement):
     assert search.describe().startswith("False: a distribution where it fails")
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_a_true_non_shannon_inequality_ends_with_the_honest_message_within_the_bound(capsys):
     zhang_yeung = "2*I(C;D) <= I(A;B) + I(A;C,D) + 3*I(C;D|A) + I(C;D|B)"
     assert main(["prove", zhang_yeung, "--search-seconds", "1"]) == 1

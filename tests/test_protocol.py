@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from cases import slow_cases
 
 from essl_testbed.errors import TestbedError
 from essl_testbed.experiments import Experiment, downstream_sets, probe_scores, run_one
@@ -76,9 +77,11 @@ def _placement_leak(world, dataset, train: np.ndarray) -> float:
 
 
 @pytest.mark.parametrize(
-    "name, overrides", STYLED, ids=[f"{n}{''.join(f'-{v}' for v in o.values())}" for n, o in STYLED]
+    "case",
+    slow_cases(STYLED, {"natural", "occluded"}, [f"{n}{''.join(f'-{v}' for v in o.values())}" for n, o in STYLED]),
 )
-def test_the_split_is_closed_under_every_transformation(name, overrides):
+def test_the_split_is_closed_under_every_transformation(case):
+    name, overrides = case
     world = presets.get(name, **overrides)
     for t in (t for t in transforms.names() if _valid(world, t)):
         ds = world.dataset(t)
@@ -139,6 +142,7 @@ def test_the_downstream_sets_are_the_same_arrays_for_every_task(world, overrides
         assert arrays == first, t
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_the_random_init_baseline_is_the_same_for_every_task_of_a_world():
     baselines = set()
     for t, mode in (("rot4", "normal"), ("hflip", "normal"), ("jigsaw", "normal"), ("rot4*vflip", "eliminate")):

@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from cases import slow_cases
 
 from essl_testbed.cli import build_parser, main
 from essl_testbed.experiments import Budget, Experiment, run_one
@@ -63,10 +64,10 @@ def test_a_model_rejects_modes_it_does_not_declare():
 
 
 TRAINS = {"forecast"}  # claims that train networks without a paired primary contrast
-CLAIM_PARAMS = [
-    pytest.param(key, marks=[pytest.mark.slow] if spec.trained or key in TRAINS else [], id=key)
-    for key, spec in CLAIMS.items()
-]
+SLOW_EXACT = {"seven_exact"}  # over 2 s
+CLAIM_PARAMS = slow_cases(
+    list(CLAIMS), {key for key, spec in CLAIMS.items() if spec.trained or key in TRAINS or key in SLOW_EXACT}
+)
 
 
 @pytest.mark.parametrize("key", CLAIM_PARAMS)

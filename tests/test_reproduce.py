@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from cases import slow_cases
 
 from essl_testbed.errors import UnknownClaim
 from essl_testbed.experiments import Budget
@@ -137,7 +138,7 @@ def _canned_verdict(key: str, size: float, spread: float, tmp_path: Path) -> Ver
     return decide_primaries({key: finding.primary})[key][2]
 
 
-@pytest.mark.parametrize("key", PRIMARY_FAMILY)
+@pytest.mark.parametrize("key", slow_cases(PRIMARY_FAMILY, {"information_plane", "modes", "seven_trained_natural10"}))
 def test_each_trained_claim_writes_its_whole_finding(key, tmp_path):
     """The full evaluation (secondary conditions, tables, exact limits, figures) on canned runs."""
     runner = CannedRunner(key, 0.1, 0.01, seeds=(0, 1, 2))
@@ -191,6 +192,7 @@ def test_the_family_holds_one_equivalence_claim_and_adjusts_over_all():
 # ------------------------------------------------------------------ the real path, resumed from its cache
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     budget = Budget(steps=4, seeds=(0, 1))
     first = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None, sensitivity=True)

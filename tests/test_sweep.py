@@ -104,6 +104,7 @@ def test_a_sweep_writes_one_tidy_row_per_configuration_and_seed(in_process_table
     assert len({r["key"] for r in rows}) == 2
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_the_local_pool_gives_the_same_table_as_in_process(in_process_table, tmp_path):
     sweep(tmp_path, LocalPool(workers=2))
     assert table(tmp_path / "results.csv") == in_process_table
@@ -156,6 +157,7 @@ def test_a_failed_run_loses_only_itself_and_is_retried_on_resume(tmp_path, monke
     assert again.reused == 3 and len(again.runs) == 4 and not again.failures
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_a_killed_worker_is_retried(tmp_path):
     """Every task kills its worker once: the tasks beside a death are not charged for it."""
     markers = [str(tmp_path / f"marker{i}") for i in range(4)]
@@ -163,12 +165,14 @@ def test_a_killed_worker_is_retried(tmp_path):
     assert out == {i: f"marker{i}" for i in range(4)}
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_a_task_that_always_kills_its_worker_is_given_up_alone():
     out = dict(LocalPool(workers=2, retries=1).run(sweep_faults.die_on_zero, [0, 1, 2, 3]))
     assert out[1] == 1 and out[2] == 2 and out[3] == 3
     assert out[0].error == "its worker process died" and out[0].attempts == 2
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_a_raising_task_is_a_failure_and_the_others_finish():
     out = dict(LocalPool(workers=2).run(sweep_faults.fail_on_three, [1, 2, 3, 4]))
     assert out[1] == 2 and out[3] == 4 and "three is not allowed" in out[2].error
@@ -247,6 +251,7 @@ def _processes_in_group(pgid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 @pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
     import os

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from cases import slow_cases
 
 from essl_testbed.cli import main
 from essl_testbed.experiments import BoundViolation, Experiment, check_bound, run_one, run_seeds
@@ -176,7 +177,10 @@ def test_probe_usable_bits_never_exceed_label_entropy():
     assert probe.cross_entropy_bits(Z, np.full(200, 7)) == float("inf")
 
 
-def test_a_run_has_the_typed_record_keys_and_nothing_undeclared():
+@pytest.mark.parametrize(
+    "case", slow_cases([("six-nine", "mlp"), ("marked", "bottleneck")], {"marked"}, ["six-nine", "marked"])
+)
+def test_a_run_has_the_typed_record_keys_and_nothing_undeclared(case):
     """RunRecord (essl_testbed.experiments.records) is the schema of a run: every run has the
     RunCore keys with their types, and emits no key the record does not declare."""
     import typing
@@ -185,11 +189,10 @@ def test_a_run_has_the_typed_record_keys_and_nothing_undeclared():
     from essl_testbed.experiments.records import RunCore, undeclared_keys
     from synthetic.config import TrainConfig
 
-    for world, model in (("six-nine", "mlp"), ("marked", "bottleneck")):
-        experiment = Experiment(world, "rot2", TrainConfig(model=model, steps=3))
-        run = run_one(experiment, seed=0)
-        labels = getattr(experiment.make_world(), "label_maps", {})
-        assert undeclared_keys(run, labels) == []
-        for key, kind in typing.get_type_hints(RunCore).items():
-            origin = typing.get_origin(kind) or kind
-            assert isinstance(run[key], origin) or (origin is float and isinstance(run[key], int)), (key, run[key])
+    world, model = case  # marked: a world with labels, and a bottleneck's code
+    experiment = Experiment(world, "rot2", TrainConfig(model=model, steps=3))
+    run = run_one(experiment, seed=0)
+    assert undeclared_keys(run, getattr(experiment.make_world(), "label_maps", {})) == []
+    for key, kind in typing.get_type_hints(RunCore).items():
+        origin = typing.get_origin(kind) or kind
+        assert isinstance(run[key], origin) or (origin is float and isinstance(run[key], int)), (key, run[key])
