@@ -15,6 +15,11 @@ asserted; timings on a shared 2-core machine move with its load, printed alongsi
    (:func:`~essl_testbed.experiments.run.bottleneck_information`), same seed and epochs, against a
    +10% target, and where the callback's time goes (the forward pass over the distinct
    images, building the joint, the theory measures).
+4. one optimiser step of each model at batch 64, this code against the code path before
+   0.5.0 (halving and the CNN readout through adaptive average pooling, patched back in),
+   in the same run: samples/s, where a step's time goes (forward, backward, Adam), the
+   FLOPs of a step (``torch.utils.flop_counter``) and the share of the machine's FLOP rate,
+   measured by a 1024 x 1024 float32 matmul in the same run.
 
     .venv/bin/python benchmarks/bench_training.py             # about 3-5 minutes, 1 thread
     .venv/bin/python benchmarks/bench_training.py --quick     # reduced, under a minute
@@ -438,17 +443,119 @@ def section_information(plan: Plan) -> None:
             )
 
 
+def matmul_gflops(n: int = 1024, repeats: int = 5) -> float:
+    """The machine's float32 rate on this thread count: the best of ``repeats`` n x n matmuls."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best / 1e9
+
+
+@contextlib.contextmanager
+def code_before_0_5() -> Iterator[None]:
+    """Halving and the CNN's 2x2 readout through adaptive average pooling, as before 0.5.0
+    (the same numbers: tests/test_networks.py checks the bits)."""
+    import torch.nn.functional as F
+
+    import synthetic.nets.c4 as c4
+    import synthetic.nets.encoders as encoders
+
+    def halve(x: torch.Tensor) -> torch.Tensor:
+        lead, (h, w) = x.shape[:-2], x.shape[-2:]
+        pooled = F.adaptive_avg_pool2d(x.reshape(-1, 1, h, w), (h + 1) // 2)
+        return pooled.reshape(*lead, *pooled.shape[-2:])
+
+    def forward(self: encoders.CNNEncoder, x: torch.Tensor) -> torch.Tensor:
+        return F.relu(self.readout(F.adaptive_avg_pool2d(self.feature_map(x), 2).flatten(1)))
+
+    with (
+        mock.patch.object(encoders, "halve_spatial", halve),
+        mock.patch.object(c4, "halve_spatial", halve),
+        mock.patch.object(encoders.CNNEncoder, "forward", forward),
+    ):
+        yield
+
+
+def step_profile(model_name: str, dataset: WorldDataset, batch: int, steps: int) -> dict[str, float]:
+    """Milliseconds per step in the forward pass (with the loss), the backward pass and Adam,
+    best of two blocks of ``steps`` steps after a warm-up, and the FLOPs of one step."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from synthetic.training import as_tensors
+
+    config = TrainConfig(model=model_name, steps=1, batch_size=batch)
+    model = build_model(config, dataset, seed=0)
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
+    x, a, c, w = as_tensors(dataset)
+    order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(0)).repeat(8)
+    batches = order.split(batch)[: 3 * steps]
+    with FlopCounterMode(display=False) as counter:
+        loss, _ = model.pretext_loss(x[batches[0]], a[batches[0]], c[batches[0]], w[batches[0]])
+        loss.backward()
+    best = {"forward": float("inf"), "backward": float("inf"), "adam": float("inf")}
+    for block in range(3):  # block 0 warms up
+        spent = dict.fromkeys(best, 0.0)
+        for b in batches[block * steps : (block + 1) * steps]:
+            t0 = time.perf_counter()
+            loss, _ = model.pretext_loss(x[b], a[b], c[b], w[b])
+            t1 = time.perf_counter()
+            optimiser.zero_grad()
+            loss.backward()
+            t2 = time.perf_counter()
+            optimiser.step()
+            t3 = time.perf_counter()
+            spent["forward"] += t1 - t0
+            spent["backward"] += t2 - t1
+            spent["adam"] += t3 - t2
+        if block:
+            best = {k: min(best[k], spent[k] / steps * 1e3) for k in best}
+    return {**best, "flops": float(counter.get_total_flops())}
+
+
+def section_step(dataset: WorldDataset, plan: Plan) -> None:
+    steps = 20 if plan is QUICK else 60
+    gflops = matmul_gflops()
+    print(
+        f"4. one optimiser step at batch 64 on {WORLD}/{TRANSFORM}, this code vs the code before 0.5.0 "
+        f"(same run); best of 2 x {steps} steps; matmul rate {gflops:.1f} GFLOP/s; {load()}"
+    )
+    header = (
+        f"{'model':<12}{'code':<8}{'samples/s':>11}{'vs before':>11}{'forward ms':>12}{'backward ms':>13}"
+        f"{'Adam ms':>9}{'MFLOP/step':>12}{'GFLOP/s':>9}{'of matmul':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name in models.names():
+        rows = {}
+        for label in ("before", "now"):
+            with code_before_0_5() if label == "before" else contextlib.nullcontext():
+                rows[label] = step_profile(name, dataset, 64, steps)
+        for label, r in rows.items():
+            ms = r["forward"] + r["backward"] + r["adam"]
+            rate = 64 / ms * 1e3
+            before = 64 / (rows["before"]["forward"] + rows["before"]["backward"] + rows["before"]["adam"]) * 1e3
+            achieved = r["flops"] / ms / 1e6
+            print(
+                f"{name:<12}{label:<8}{rate:>11,.0f}{rate / before:>10.2f}x{r['forward']:>12.2f}{r['backward']:>13.2f}"
+                f"{r['adam']:>9.2f}{r['flops'] / 1e6:>12.1f}{achieved:>9.2f}{achieved / gflops:>10.1%}"
+            )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a reduced run, under a minute")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads for every section")
-    parser.add_argument("--sections", default="123", help="which sections to run, e.g. 13")
+    parser.add_argument("--sections", default="1234", help="which sections to run, e.g. 14")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     if args.threads < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
-    if set(args.sections) - set("123") or not args.sections:
-        parser.error(f"--sections takes digits 1-3, got {args.sections!r}")
+    if set(args.sections) - set("1234") or not args.sections:
+        parser.error(f"--sections takes digits 1-4, got {args.sections!r}")
     print(
         f"torch {torch.__version__}, {args.threads} torch and BLAS threads (torch's default here: "
         f"{torch.get_num_threads()}), {os.cpu_count()} CPUs, {'--quick' if args.quick else 'full'} plan; {load()}\n"
@@ -462,6 +569,8 @@ def main(argv: list[str] | None = None) -> None:
             section_probe(plan)
         if "3" in args.sections:
             section_information(plan)
+        if "4" in args.sections:
+            section_step(presets.get(WORLD).dataset(TRANSFORM), plan)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; {load()}")
 
 

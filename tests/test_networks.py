@@ -539,3 +539,32 @@ def test_models_run_and_stay_equivariant_on_cuda() -> None:
     assert bottleneck.code_table(x).shape == (8, 6)
     report = check_equivariance(enc.double(), x.double(), atol=F64_ATOL)
     assert report.holds, str(report)
+
+
+@pytest.mark.parametrize("shape", [(64, 16, 16, 16), (64, 32, 8, 8), (64, 32, 4, 4), (5, 3, 7, 7), (2, 4, 3, 3)])
+def test_halving_gives_adaptive_pooling_bits_forward_and_backward(shape):
+    """halve_spatial's fast path for even sizes is bit for bit adaptive average pooling (so
+    cached runs stay valid); odd sizes take the adaptive kernel itself."""
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(*shape, generator=generator)
+    upstream = torch.randn(*shape[:2], (shape[2] + 1) // 2, (shape[3] + 1) // 2, generator=generator)
+
+    def adaptive(z):
+        pooled = F.adaptive_avg_pool2d(z.reshape(-1, 1, *z.shape[-2:]), (z.shape[-1] + 1) // 2)
+        return pooled.reshape(*z.shape[:2], *pooled.shape[-2:])
+
+    results = []
+    for pool in (adaptive, halve_spatial):
+        z = x.clone().requires_grad_(True)
+        out = pool(z)
+        out.backward(upstream)
+        results.append((out.detach(), z.grad))
+    assert torch.equal(results[0][0], results[1][0]) and torch.equal(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("size", [12, 16])
+def test_the_cnn_readout_pools_as_adaptive_pooling_to_two(size):
+    encoder = CNNEncoder(3, width=4, feature_dim=8)
+    x = torch.randn(6, 3, size, size, generator=torch.Generator().manual_seed(1))
+    pooled = F.adaptive_avg_pool2d(encoder.feature_map(x), 2)
+    assert torch.equal(encoder(x), F.relu(encoder.readout(pooled.flatten(1))))
