@@ -94,6 +94,9 @@ class _Runner:
     def __init__(self, out):
         self.out, self.calls = out, 0
 
+    def many(self, requests):
+        return {label: self(**request) for label, request in requests.items()}
+
     def __call__(self, world, transform, **request):
         assert (self.out / "forecast.json").exists(), "trained before the forecast was written"
         self.calls += 1

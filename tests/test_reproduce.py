@@ -87,6 +87,9 @@ class CannedRunner:
     def __init__(self, key: str, size: float, spread: float, seeds: tuple[int, ...] = SEEDS):
         self.key, self.size, self.spread, self.seeds = key, size, spread, seeds
 
+    def many(self, requests: dict) -> dict:
+        return {label: self(**request) for label, request in requests.items()}
+
     def __call__(self, world: str, transform: str, **request) -> dict:
         condition = {"world": world, "transform": transform, **request}
         effect = self.size * _effect(self.key, condition)

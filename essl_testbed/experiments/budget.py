@@ -16,13 +16,16 @@ every run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ExperimentError
+from .records import SeedsResult
 from .spec import Experiment
+
+K = TypeVar("K")
 
 __all__ = ["FULL", "QUICK", "Budget", "Runner"]
 
@@ -113,35 +116,70 @@ class Runner:
         )
         return Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {}, target=target)
 
-    def _seeds(self, experiment: Experiment) -> dict:
-        from .sweep import run_seeds
+    def _seeds(self, experiments: list[Experiment]) -> list[SeedsResult]:
+        from .sweep import run_experiments
 
         t0 = time.perf_counter()
-        result = run_seeds(
-            experiment, self.budget.seeds, cache_dir=self.cache, show_progress=True, executor=self.executor
+        results = run_experiments(
+            experiments, self.budget.seeds, cache_dir=self.cache, show_progress=True, executor=self.executor
         )
+        what = experiments[0].label() if len(experiments) == 1 else f"{len(experiments)} experiments"
         self.log(
-            f"  trained {experiment.label()} ({self.budget.describe()} x {len(self.budget.seeds)} seeds) "
+            f"  trained {what} ({self.budget.describe()} x {len(self.budget.seeds)} seeds) "
             f"in {time.perf_counter() - t0:.0f} s"
         )
-        return result
+        return results
 
     def __call__(self, world: str, transform: str, ceiling: bool = True, **request: Any) -> dict:
         """``{"runs", "summary"}`` of the request's seeds; with ``ceilings`` (and ``ceiling``,
         which a claim sets False where it reads no probe) every run carries the supervised
         ceiling of its encoder (``probe_acc_supervised``) and
         ``normalised_gain`` = (probe - random init) / (supervised - random init)."""
+        return self.many({0: {"world": world, "transform": transform, "ceiling": ceiling, **request}})[0]
+
+    def many(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, dict]:
+        """Several requests at once, each the keyword arguments of a call (``world``,
+        ``transform``, ...): every seed of every request, and of the supervised ceilings they
+        need, goes to the executor together. The same results as one call per request.
+
+        >>> runner = Runner(QUICK, Path("cache"))
+        >>> sorted(runner.plan({"a": {"world": "six-nine", "transform": "rot2"}}))   # the task, its ceiling
+        ['six-nine/rot2/cnn/normal', 'six-nine/supervised/cnn']
+        """
+        plans = self._plans(requests)
+        experiments = list({e.key(): e for pair in plans.values() for e in pair if e is not None}.values())
+        done = dict(zip((e.key() for e in experiments), self._seeds(experiments)))
+        return {label: self._with_ceiling(done, experiment, ceiling) for label, (experiment, ceiling) in plans.items()}
+
+    def plan(self, requests: Mapping[K, Mapping[str, Any]]) -> list[str]:
+        """The labels of the experiments :meth:`many` would train for ``requests``."""
+        return sorted({e.label() for pair in self._plans(requests).values() for e in pair if e is not None})
+
+    def _plans(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, tuple[Experiment, Experiment | None]]:
+        plans: dict[K, tuple[Experiment, Experiment | None]] = {}
+        for label, given in requests.items():
+            request = dict(given)
+            world, transform, ceiling = request.pop("world"), request.pop("transform"), request.pop("ceiling", True)
+            experiment = self.experiment(world, transform, **request)
+            if not (self.ceilings and ceiling):
+                plans[label] = (experiment, None)
+                continue
+            ceiling_request = {
+                k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective")
+            }
+            # The ceiling trains on the downstream images, the same for every transformation: one
+            # fixed transformation names it, so every task of a world shares one cached ceiling.
+            plans[label] = (experiment, self.experiment(world, CEILING_TRANSFORM, target="C", **ceiling_request))
+        return plans
+
+    @staticmethod
+    def _with_ceiling(done: Mapping[str, SeedsResult], experiment: Experiment, ceiling: Experiment | None) -> dict:
         from .run import summarise
 
-        experiment = self.experiment(world, transform, **request)
-        result = self._seeds(experiment)
-        if not (self.ceilings and ceiling):
+        result = done[experiment.key()]
+        if ceiling is None:
             return {**result, "experiment": experiment.key()}
-        ceiling_request = {k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective")}
-        # The ceiling trains on the downstream images, the same for every transformation: one
-        # fixed transformation names it, so every task of a world shares one cached ceiling.
-        ceiling = self._seeds(self.experiment(world, CEILING_TRANSFORM, target="C", **ceiling_request))
-        supervised = {r["seed"]: r["probe_acc"] for r in ceiling["runs"]}
+        supervised = {r["seed"]: r["probe_acc"] for r in done[ceiling.key()]["runs"]}
         runs = []
         for r in result["runs"]:
             span = supervised[r["seed"]] - r["probe_acc_random_init"]

@@ -168,8 +168,13 @@ def write_forecast(rows: Sequence[dict], out: Path, sample: ForecastSample) -> s
 def measure(rows: Sequence[dict], runner: Runner) -> dict[tuple[str, str], dict]:
     """(world, task) -> per-seed normalised gains, their mean and std, and the dead runs."""
     out = {}
-    for row in rows:
-        result = runner(row["preset"], row["task"], overrides=dict(row["overrides"]))
+    requests = {
+        i: {"world": row["preset"], "transform": row["task"], "overrides": dict(row["overrides"])}
+        for i, row in enumerate(rows)
+    }
+    results = runner.many(requests)  # every run of the sample to the workers at once
+    for i, row in enumerate(rows):
+        result = results[i]
         gains = {int(r["seed"]): float(r["normalised_gain"]) for r in result["runs"]}
         values = np.array(list(gains.values()))
         out[(row["world"], row["task"])] = {

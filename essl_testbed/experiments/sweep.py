@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,16 @@ from .run import check_ensemble, run_ensemble, run_one, summarise
 from .spec import Experiment
 from .sweep_spec import SweepSpec
 
-__all__ = ["RunFailed", "SweepResult", "execute", "results_rows", "run_seeds", "run_sweep", "run_tasks"]
+__all__ = [
+    "RunFailed",
+    "SweepResult",
+    "execute",
+    "results_rows",
+    "run_experiments",
+    "run_seeds",
+    "run_sweep",
+    "run_tasks",
+]
 
 WRITE_EVERY_SECONDS = 10.0  # the table is rewritten at most this often while runs arrive
 
@@ -179,20 +188,45 @@ def run_seeds(
     With ``cache_dir`` each finished seed is written atomically and reused on the next
     call, so an interrupted experiment resumes where it stopped.
     """
-    experiment.check_views()
-    check_ensemble(experiment, getattr(executor, "ensemble", 1))
-    tasks = [(experiment, seed) for seed in seeds]
-    result = run_tasks(
-        tasks, RunCache(cache_dir) if cache_dir is not None else None, executor, show_progress, desc=experiment.label()
-    )
+    return run_experiments([experiment], seeds, cache_dir, show_progress, executor)[0]
+
+
+COST = {"c4cnn": 3.0, "bottleneck": 1.3, "cnn": 1.0, "mlp": 0.2}
+"""A training step's time relative to the CNN's (benchmarks/bench_training.py, section 4):
+the order in which :func:`run_experiments` hands out its runs, longest first."""
+
+
+def run_experiments(
+    experiments: Sequence[Experiment],
+    seeds: list[int] | tuple[int, ...],
+    cache_dir: str | Path | None = None,
+    show_progress: bool = True,
+    executor: Any = None,
+) -> list[SeedsResult]:
+    """:func:`run_seeds` of several experiments, whose runs all go to the executor at once
+    (the costliest models first), so that no worker idles while another experiment's seeds
+    wait. The results are the same as one experiment after another: each run depends only on
+    its experiment and seed."""
+    for experiment in experiments:
+        experiment.check_views()
+        check_ensemble(experiment, getattr(executor, "ensemble", 1))
+    tasks = [(experiment, seed) for experiment in experiments for seed in seeds]
+    order = sorted(range(len(tasks)), key=lambda i: -COST.get(tasks[i][0].train.model, 1.0))
+    desc = experiments[0].label() if len(experiments) == 1 else f"{len(experiments)} experiments"
+    cache = RunCache(cache_dir) if cache_dir is not None else None
+    result = run_tasks([tasks[i] for i in order], cache, executor, show_progress, desc=desc)
     if result.failures:
-        raise RunFailed("; ".join(f"seed {tasks[i][1]}: {f.error}" for i, f in sorted(result.failures.items())))
-    runs = [result.runs[i] for i in range(len(tasks))]
-    return {
-        "config": {**experiment.definition, "seeds": list(seeds), "key": experiment.key()},
-        "runs": runs,
-        "summary": summarise(runs),
-    }
+        failed = sorted(result.failures.items())
+        raise RunFailed(
+            "; ".join(f"{tasks[order[i]][0].label()} seed {tasks[order[i]][1]}: {f.error}" for i, f in failed)
+        )
+    runs = {order[i]: run for i, run in result.runs.items()}
+    out: list[SeedsResult] = []
+    for k, experiment in enumerate(experiments):
+        mine = [runs[k * len(seeds) + j] for j in range(len(seeds))]
+        config = {**experiment.definition, "seeds": list(seeds), "key": experiment.key()}
+        out.append({"config": config, "runs": mine, "summary": summarise(mine)})
+    return out
 
 
 def _check_existing(out: Path, spec_text: str, resume: bool) -> None:

@@ -60,16 +60,19 @@ def _limit_row(limits: dict, key: str) -> str:
 def claim_modes(ctx: ClaimContext) -> Finding:
     world, overrides = MODES_WORLD
     run = {"overrides": dict(overrides), "ceiling": False}
-    results = {"normal": ctx.run(world, "rot4", **run), "eliminate": ctx.run(world, "rot4", mode="eliminate", **run)}
+    conditions = {"normal": {}, "eliminate": {"mode": "eliminate"}}
+    if not ctx.primary_only:
+        conditions |= {
+            "add": {"mode": "add"},
+            "add-nuisance (colour)": {"mode": "add", "aux": "colour"},
+            "bottleneck, normal": {"model": "bottleneck"},
+            "bottleneck, eliminate": {"model": "bottleneck", "mode": "eliminate"},
+        }
+    results = ctx.run.many({k: {"world": world, "transform": "rot4", **run, **c} for k, c in conditions.items()})
     ce = {k: per_seed(r, "pretext_ce_train_bits") for k, r in results.items()}
     primary = minus(ce["eliminate"], ce["normal"])
     if ctx.primary_only:
         return Finding(None, "", primary=primary)
-    results["add"] = ctx.run(world, "rot4", mode="add", **run)
-    results["add-nuisance (colour)"] = ctx.run(world, "rot4", mode="add", aux="colour", **run)
-    results["bottleneck, normal"] = ctx.run(world, "rot4", model="bottleneck", **run)
-    results["bottleneck, eliminate"] = ctx.run(world, "rot4", model="bottleneck", mode="eliminate", **run)
-    ce = {k: per_seed(r, "pretext_ce_train_bits") for k, r in results.items()}
     seeds = sorted(ce["normal"])
     limits = _training_limits(world, "rot4", overrides, seeds)
     rows = []
@@ -179,10 +182,10 @@ def _exact_points(label: str) -> dict[str, float]:
 )
 def claim_information_plane(ctx: ClaimContext) -> Finding:
     worlds = {"occluded": PLANE_WORLDS["occluded"]} if ctx.primary_only else PLANE_WORLDS
-    results = {
-        label: ctx.run(w, "rot4", model="bottleneck", n_codes=16, overrides=dict(o), ceiling=False)
-        for label, (w, o) in worlds.items()
-    }
+    bottleneck = {"transform": "rot4", "model": "bottleneck", "n_codes": 16, "ceiling": False}
+    results = ctx.run.many(
+        {label: {"world": w, "overrides": dict(o), **bottleneck} for label, (w, o) in worlds.items()}
+    )
 
     def change(result: dict, key: str) -> dict[int, float]:
         return {
@@ -265,12 +268,14 @@ TWO_LABEL_MARGIN = 0.05
     ),
 )
 def claim_two_labels(ctx: ClaimContext) -> Finding:
-    rot4 = ctx.run("marked", "rot4", ceiling=False)
+    transforms = ("rot4",) if ctx.primary_only else ("rot4", "hflip")
+    both = ctx.run.many({t: {"world": "marked", "transform": t, "ceiling": False} for t in transforms})
+    rot4 = both["rot4"]
     gain = {label: per_seed(rot4, f"probe_gain_{label}") for label in ("carrier", "marker")}
     primary = minus(gain["carrier"], gain["marker"])
     if ctx.primary_only:
         return Finding(None, "", primary=primary)
-    hflip = ctx.run("marked", "hflip", ceiling=False)
+    hflip = both["hflip"]
     gain_h = {label: per_seed(hflip, f"probe_gain_{label}") for label in ("carrier", "marker")}
     rows = []
     for task, result in (("rot4", rot4), ("hflip", hflip)):

@@ -37,9 +37,13 @@ lies within this (the margin of the hidden-task claim)."""
 )
 def claim_strict_equivariance(ctx: ClaimContext) -> Finding:
     models = ("cnn",) if ctx.primary_only else ("cnn", "c4cnn")
-    results = {
-        (m, o): ctx.run(STRICT_WORLD, "rot4", model=m, objective=o) for m in models for o in ("predict", "strict")
-    }
+    results = ctx.run.many(
+        {
+            (m, o): {"world": STRICT_WORLD, "transform": "rot4", "model": m, "objective": o}
+            for m in models
+            for o in ("predict", "strict")
+        }
+    )
     probe = {k: per_seed(r, "probe_acc") for k, r in results.items()}
     primary = minus(probe[("cnn", "strict")], probe[("cnn", "predict")])
     if ctx.primary_only:
@@ -127,7 +131,9 @@ def claim_instance_discrimination(ctx: ClaimContext) -> Finding:
             return {"transform": "identity", "objective": task}
         return {"transform": task}
 
-    results = {t: ctx.run(world, base_aug=base, overrides=dict(overrides), **request(t)) for t in tasks}
+    results = ctx.run.many(
+        {t: {"world": world, "base_aug": base, "overrides": dict(overrides), **request(t)} for t in tasks}
+    )
     probe = {t: per_seed(r, "probe_acc") for t, r in results.items()}
     primary = minus(probe["instance"], probe["d4"])
     if ctx.primary_only:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnknownClaim
-from ..experiments.budget import FULL, Budget, Runner
+from ..experiments.budget import FULL, Budget, K, Runner
 from ..experiments.provenance import provenance
 from . import class_need_claims, exact_claims, forecast_claims, objective_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
@@ -72,10 +72,11 @@ class _Recording(Runner):
         super().__init__(budget, base.cache, base.device, base.log, base.executor, ceilings)
         self.runs: list[dict] = []
 
-    def __call__(self, world: str, transform: str, ceiling: bool = True, **request: Any) -> dict:
-        result = super().__call__(world, transform, ceiling, **request)
-        self.runs += result["runs"]
-        return result
+    def many(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, dict]:
+        results = super().many(requests)
+        for result in results.values():
+            self.runs += result["runs"]
+        return results
 
 
 def _measure(

@@ -98,7 +98,7 @@ def _seven(
 ) -> Finding:
     # grayscale needs colour: on one-channel digits it is not a transformation at all
     tasks = [t for t in SEVEN if not (world == "digits" and t == "grayscale")]
-    results = {t: ctx.run(world, t, overrides=dict(overrides)) for t in tasks}
+    results = ctx.run.many({t: {"world": world, "transform": t, "overrides": dict(overrides)} for t in tasks})
     probe = {t: per_seed(r, "probe_acc") for t, r in results.items()}
     others = [t for t in tasks if t not in relevant]
     primary = minus(average([probe[t] for t in relevant]), average([probe[t] for t in others]))
@@ -230,11 +230,13 @@ BASE_CONTROL = {"n_positions": 5}
 def claim_base_augmentation(ctx: ClaimContext) -> Finding:
     bases = ("none", "simclr-like") if ctx.primary_only else ("none", "crop-flip", "simclr-like")
     worlds = {"shortcut": ("shortcut", {}), "control": ("natural", BASE_CONTROL)}
-    results = {
-        (w, b): ctx.run(name, "rot4", base_aug=b, overrides=dict(overrides))
-        for w, (name, overrides) in worlds.items()
-        for b in bases
-    }
+    results = ctx.run.many(
+        {
+            (w, b): {"world": name, "transform": "rot4", "base_aug": b, "overrides": dict(overrides)}
+            for w, (name, overrides) in worlds.items()
+            for b in bases
+        }
+    )
     probe = {k: per_seed(r, "probe_acc") for k, r in results.items()}
     gain = {w: minus(probe[(w, "simclr-like")], probe[(w, "none")]) for w in worlds}
     primary = minus(gain["shortcut"], gain["control"])
@@ -289,7 +291,7 @@ def claim_equivariant_model(ctx: ClaimContext) -> Finding:
     from synthetic.nets.matched import matched_pair
     from synthetic.worlds import presets
 
-    results = {m: ctx.run("natural", "rot4", model=m) for m in ("cnn", "c4cnn")}
+    results = ctx.run.many({m: {"world": "natural", "transform": "rot4", "model": m} for m in ("cnn", "c4cnn")})
     probe = {m: per_seed(r, "probe_acc") for m, r in results.items()}
     primary = minus(probe["c4cnn"], probe["cnn"])
     if ctx.primary_only:
@@ -337,7 +339,7 @@ def claim_equivariant_model(ctx: ClaimContext) -> Finding:
 )
 def claim_fine_and_multivariate_trained(ctx: ClaimContext) -> Finding:
     tasks = ("rot2", "d4") if ctx.primary_only else ("rot2", "rot4", "d4", "vflip", "rot4*vflip")
-    results = {t: ctx.run("natural", t) for t in tasks}
+    results = ctx.run.many({t: {"world": "natural", "transform": t} for t in tasks})
     probe = {t: per_seed(r, "probe_acc") for t, r in results.items()}
     primary = minus(probe["d4"], probe["rot2"])
     if ctx.primary_only:

@@ -1,0 +1,70 @@
+"""Runs go to the executor together: Runner.many and run_experiments hand every seed of every
+request (and of the supervised ceilings they share) over at once, costliest model first, and
+give the same runs as one request after another."""
+
+from __future__ import annotations
+
+from essl_testbed.experiments import Budget, Runner
+from essl_testbed.experiments.executors import InProcess
+from essl_testbed.experiments.sweep import run_experiments
+
+BUDGET = Budget(steps=2, seeds=(0, 1))
+VOLATILE = ("seconds", "provenance")
+
+
+class Recording(InProcess):
+    """Runs in this process and records each batch of tasks it was handed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list] = []
+
+    def run(self, fn, tasks):
+        self.batches.append(list(tasks))
+        yield from super().run(fn, tasks)
+
+
+def stable(result: dict) -> list[dict]:
+    return [{k: v for k, v in run.items() if k not in VOLATILE} for run in result["runs"]]
+
+
+def test_many_hands_every_run_over_at_once_costliest_first(tmp_path):
+    executor = Recording()
+    runner = Runner(BUDGET, tmp_path, executor=executor, log=lambda _: None)
+    requests = {
+        "mlp": {"world": "six-nine", "transform": "rot2", "model": "mlp"},
+        "cnn": {"world": "six-nine", "transform": "rot2", "model": "cnn"},
+    }
+    results = runner.many(requests)
+    assert len(executor.batches) == 1
+    models = [experiment.train.model for experiment, _ in executor.batches[0]]
+    # two tasks x two seeds, and the two encoders' ceilings (one per model, shared by no one else)
+    assert len(models) == 8 and models[:4] == ["cnn"] * 4 and models[-4:] == ["mlp"] * 4
+    assert set(results) == {"mlp", "cnn"} and all(len(r["runs"]) == 2 for r in results.values())
+    assert all("normalised_gain" in run for r in results.values() for run in r["runs"])
+
+
+def test_many_gives_the_runs_of_one_call_each(tmp_path):
+    together = Runner(BUDGET, tmp_path / "a", log=lambda _: None).many(
+        {t: {"world": "six-nine", "transform": t, "model": "mlp"} for t in ("rot2", "rot4")}
+    )
+    alone = Runner(BUDGET, tmp_path / "b", log=lambda _: None)
+    for t in ("rot2", "rot4"):
+        assert stable(together[t]) == stable(alone("six-nine", t, model="mlp"))
+
+
+def test_a_ceiling_shared_by_two_requests_is_trained_once(tmp_path):
+    executor = Recording()
+    runner = Runner(BUDGET, tmp_path, executor=executor, log=lambda _: None)
+    runner.many({t: {"world": "six-nine", "transform": t, "model": "mlp"} for t in ("rot2", "rot4")})
+    targets = [experiment.target for experiment, _ in executor.batches[0]]
+    assert targets.count("C") == 2  # one ceiling, two seeds
+    assert len(runner.plan({t: {"world": "six-nine", "transform": t, "model": "mlp"} for t in ("rot2", "rot4")})) == 3
+
+
+def test_run_experiments_returns_each_experiment_in_the_order_given(tmp_path):
+    runner = Runner(BUDGET, tmp_path, log=lambda _: None)
+    experiments = [runner.experiment("six-nine", "rot2", model=m) for m in ("mlp", "c4cnn")]
+    results = run_experiments(experiments, BUDGET.seeds, show_progress=False)
+    assert [r["config"]["key"] for r in results] == [e.key() for e in experiments]
+    assert [r["seed"] for r in results[0]["runs"]] == [0, 1]
