@@ -67,7 +67,7 @@ def test_the_course_has_at_least_eight_exercises_and_three_tasks_each():
 # ---------------------------------------------------------------- both ways
 
 
-@pytest.mark.parametrize("n", slow_cases(NUMBERS, {"4"}))
+@pytest.mark.parametrize("n", slow_cases(NUMBERS, {"4", "5"}))
 def test_solutions_pass_every_check(n):
     """Up to the last check (the training cells after it run in the slow set)."""
     run = run_cells(fill(_student(n), _solutions(n)), until=_last(n))

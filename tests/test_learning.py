@@ -24,6 +24,7 @@ def test_rotation_prediction_learns_on_held_out_styles():
     assert not run["dead"]
 
 
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
 def test_the_supervised_ceiling_learns_the_class():
     run = run_one(Experiment("natural", "rot4", TrainConfig(steps=150), world_overrides=SMALL, target="C"), seed=0)
     assert run["probe_acc"] > run["probe_acc_random_init"] + 0.15

@@ -78,7 +78,11 @@ def _placement_leak(world, dataset, train: np.ndarray) -> float:
 
 @pytest.mark.parametrize(
     "case",
-    slow_cases(STYLED, {"natural", "occluded"}, [f"{n}{''.join(f'-{v}' for v in o.values())}" for n, o in STYLED]),
+    slow_cases(
+        STYLED,
+        {"natural", "occluded", "shortcut-simclr-like-2-1"},
+        [f"{n}{''.join(f'-{v}' for v in o.values())}" for n, o in STYLED],
+    ),
 )
 def test_the_split_is_closed_under_every_transformation(case):
     name, overrides = case
