@@ -71,3 +71,7 @@ def test_run_experiments_returns_each_experiment_in_the_order_given(tmp_path):
     results = run_experiments(experiments, BUDGET.seeds, show_progress=False)
     assert [r["config"]["key"] for r in results] == [e.key() for e in experiments]
     assert [r["seed"] for r in results[0]["runs"]] == [0, 1]
+
+
+def test_no_requests_train_nothing(tmp_path):
+    assert Runner(BUDGET, tmp_path, log=lambda _: None).many({}) == {}

@@ -207,6 +207,8 @@ def run_experiments(
     (the costliest models first), so that no worker idles while another experiment's seeds
     wait. The results are the same as one experiment after another: each run depends only on
     its experiment and seed."""
+    if not experiments:
+        return []
     for experiment in experiments:
         experiment.check_views()
         check_ensemble(experiment, getattr(executor, "ensemble", 1))
