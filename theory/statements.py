@@ -21,6 +21,7 @@ property of a posterior or is a property of a world, not a theorem).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from string import Formatter
 
 __all__ = ["STATEMENTS", "Statement", "statement"]
@@ -41,7 +42,7 @@ class Statement:
     beyond_model: tuple[str, ...] = ()
     shannon: bool = True
 
-    @property
+    @cached_property  # read on every numeric check: parse the templates once
     def variables(self) -> tuple[str, ...]:
         """The template's fields, in order of first appearance."""
         fields = [f for text in (self.relation, *self.hypotheses) for _, f, _, _ in Formatter().parse(text) if f]

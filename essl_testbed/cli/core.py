@@ -135,8 +135,8 @@ def world_and_transform(p: argparse.ArgumentParser) -> None:
 
 
 def add_budget_options(p: argparse.ArgumentParser, steps: str, seeds_help: str) -> None:
-    """--steps and --seeds of a profile (reproduce, forecast): a budget's two knobs, validated
-    here once (at least one step; :func:`apply_budget` asks for at least two seeds)."""
+    """--steps and --seeds of a profile (reproduce, forecast), validated here once (at least one
+    step; :func:`apply_budget` asks for at least two seeds), and the --device they train on."""
     p.add_argument("--steps", type=positive_int, default=None, help=f"optimiser steps per training run ({steps})")
     p.add_argument("--seeds", type=seeds, default=None, help=f"comma-separated ({seeds_help})")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")

@@ -117,7 +117,7 @@ class SeedsResult(TypedDict):
 
 def declared_keys() -> frozenset[str]:
     """Every key :class:`RunRecord` declares."""
-    return frozenset(RunRecord.__annotations__) | frozenset(RunCore.__annotations__)
+    return RunRecord.__required_keys__ | RunRecord.__optional_keys__
 
 
 def undeclared_keys(run: Mapping[str, Any], labels: Iterable[str] = ()) -> list[str]:

@@ -212,23 +212,24 @@ def run_experiments(
     for experiment in experiments:
         experiment.check_views()
         check_ensemble(experiment, getattr(executor, "ensemble", 1))
-    tasks = [(experiment, seed) for experiment in experiments for seed in seeds]
-    order = sorted(range(len(tasks)), key=lambda i: -COST.get(tasks[i][0].train.model, 1.0))
+    ranked = sorted(range(len(experiments)), key=lambda k: -COST.get(experiments[k].train.model, 1.0))
+    tasks = [(experiments[k], seed) for k in ranked for seed in seeds]
     desc = experiments[0].label() if len(experiments) == 1 else f"{len(experiments)} experiments"
     cache = RunCache(cache_dir) if cache_dir is not None else None
-    result = run_tasks([tasks[i] for i in order], cache, executor, show_progress, desc=desc)
+    result = run_tasks(tasks, cache, executor, show_progress, desc=desc)
     if result.failures:
         failed = sorted(result.failures.items())
-        raise RunFailed(
-            "; ".join(f"{tasks[order[i]][0].label()} seed {tasks[order[i]][1]}: {f.error}" for i, f in failed)
-        )
-    runs = {order[i]: run for i, run in result.runs.items()}
-    out: list[SeedsResult] = []
-    for k, experiment in enumerate(experiments):
-        mine = [runs[k * len(seeds) + j] for j in range(len(seeds))]
-        config = {**experiment.definition, "seeds": list(seeds), "key": experiment.key()}
-        out.append({"config": config, "runs": mine, "summary": summarise(mine)})
-    return out
+        raise RunFailed("; ".join(f"{tasks[i][0].label()} seed {tasks[i][1]}: {f.error}" for i, f in failed))
+    n = len(seeds)
+    runs = {k: [result.runs[rank * n + j] for j in range(n)] for rank, k in enumerate(ranked)}
+    return [
+        {
+            "config": {**experiment.definition, "seeds": list(seeds), "key": experiment.key()},
+            "runs": runs[k],
+            "summary": summarise(runs[k]),
+        }
+        for k, experiment in enumerate(experiments)
+    ]
 
 
 def _check_existing(out: Path, spec_text: str, resume: bool) -> None:

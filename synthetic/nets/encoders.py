@@ -152,9 +152,9 @@ class CNNEncoder(Encoder):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         features = self.feature_map(x)
-        # a 3x3 or 4x4 map: halving makes the same 2x2 bins as adaptive pooling to 2
-        small = features.shape[-1] in (3, 4)
-        pooled = halve_spatial(features) if small else F.adaptive_avg_pool2d(features, 2)
+        # where halving gives 2x2 it makes adaptive pooling's bins, through its faster path
+        halves_to_two = (features.shape[-1] + 1) // 2 == 2
+        pooled = halve_spatial(features) if halves_to_two else F.adaptive_avg_pool2d(features, 2)
         return F.relu(self.readout(pooled.flatten(1)))
 
 
