@@ -6,9 +6,12 @@ polymatroid) and, when PSITIP is importable, by PSITIP (``bool(constraints >> go
 default LP backend, no certificate). "polymatroid": not provable, with an exact refuting
 polymatroid (the statement is not Shannon-type; a concrete distribution is the CLI's
 counterexample search, not timed here). Times are the median of ``repeats`` warm runs after one
-cold run per statement, both in-process. PSITIP is optional: its install needs
-``pycddlib<3``, e.g. ``pip install "pycddlib<3" psitip`` in a separate environment, then run
-this script there with the project on ``PYTHONPATH``.
+cold run per statement, both in-process: "total" is the whole ``prove`` call, "certificate" the
+part of it that makes the verdict exact (``ProofResult.certificate_seconds``: rationalising and
+checking the multipliers, or the refutation LP and its exact polymatroid), "decision" the rest
+(parsing, set-up and the deciding LP), which is what PSITIP's time compares with. PSITIP is
+optional: its install needs ``pycddlib<3``, e.g. ``pip install "pycddlib<3" psitip`` in a
+separate environment, then run this script there with the project on ``PYTHONPATH``.
 
 Statements are given in this project's notation; PSITIP gets the same relations, expanded
 (Markov chains and independences become their conditional-mutual-information equalities)
@@ -22,8 +25,9 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from importlib.metadata import version
 
-from proofs_check.prover.shannon import _as_relations, prove
+from proofs_check.prover.shannon import ProofResult, _as_relations, prove
 
 CASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # textbook identities and basic inequalities
@@ -78,6 +82,18 @@ def _time(call: Callable[[], object], repeats: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def _time_prove(statement: str, constraints: tuple[str, ...], repeats: int) -> tuple[list[float], ProofResult]:
+    """Median decision, certificate and total seconds of ``prove``: a run's decision is its total less its certificate."""
+    result = prove(statement, constraints)  # cold
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = prove(statement, constraints)
+        total = time.perf_counter() - t0
+        runs.append((total - result.certificate_seconds, result.certificate_seconds, total))
+    return [statistics.median(column) for column in zip(*runs)], result
+
+
 def _psitip_case(statement: str, constraints: tuple[str, ...]) -> Callable[[], bool] | None:
     try:
         import psitip
@@ -117,8 +133,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    import scipy
-
     try:
         import psitip
 
@@ -126,34 +140,47 @@ def main() -> None:
     except ImportError:
         psitip_version = "not installed"
     print(
-        f"python {platform.python_version()}, scipy {scipy.__version__}, PSITIP {psitip_version}; "
+        f"python {platform.python_version()}, highspy {version('highspy')}, PSITIP {psitip_version}; "
         f"median of {args.repeats} warm runs, ms"
     )
-    print(f"| {'statement':40s} | here ms | verdict here | PSITIP ms | PSITIP | ratio here/PSITIP |")
-    print("|---|---|---|---|---|---|")
-    ours, theirs = [], []
+    print(
+        f"| {'statement':40s} | decision ms | certificate ms | total ms | verdict here | PSITIP ms | PSITIP "
+        "| decision/PSITIP |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    decisions, certificates, totals, theirs, ratios, agree = [], [], [], [], [], 0
     for label, statement, constraints in CASES:
-        seconds, result = _time(lambda s=statement, c=constraints: prove(s, c), args.repeats)
+        (decision, certificate, total), result = _time_prove(statement, constraints, args.repeats)
         refuted = result.evidence is not None and result.evidence.verified
         verdict = "proved" if result.proved else "polymatroid" if refuted else "not proved"
-        ours.append(seconds)
-        row = f"| {label:40s} | {seconds * 1e3:7.1f} | {verdict:12s} |"
+        decisions.append(decision)
+        certificates.append(certificate)
+        totals.append(total)
+        row = (
+            f"| {label:40s} | {decision * 1e3:11.2f} | {certificate * 1e3:14.2f} | {total * 1e3:8.2f} | {verdict:12s} |"
+        )
         check = _psitip_case(statement, constraints)
         if check is None:
             print(row + " - | - | - |")
             continue
         their_seconds, answer = _time(check, args.repeats)
         theirs.append(their_seconds)
-        print(row + f" {their_seconds * 1e3:9.1f} | {str(answer):6s} | {seconds / their_seconds:17.2f} |")
-    print(f"\nmedian here {statistics.median(ours) * 1e3:.1f} ms", end="")
+        ratios.append(decision / their_seconds)
+        agree += answer == result.proved
+        mark = "" if answer == result.proved else " (disagrees)"
+        print(row + f" {their_seconds * 1e3:9.2f} | {str(answer) + mark:6s} | {ratios[-1]:15.2f} |")
+    print(f"\nmedian here: decision {_ms(decisions)}, certificate {_ms(certificates)}, total {_ms(totals)}", end="")
     if theirs:
-        ratios = [a / b for a, b in zip(ours, theirs)]
         print(
-            f", PSITIP {statistics.median(theirs) * 1e3:.1f} ms; median ratio {statistics.median(ratios):.2f} "
-            f"(below 1: faster here)"
+            f"; PSITIP {_ms(theirs)}; median ratio decision/PSITIP {statistics.median(ratios):.2f} "
+            f"(below 1: faster here); verdicts agree on {agree} of {len(theirs)}"
         )
     else:
         print()
+
+
+def _ms(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds) * 1e3:.2f} ms"
 
 
 if __name__ == "__main__":

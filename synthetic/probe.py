@@ -49,7 +49,7 @@ def entropy_bits(labels: np.ndarray, weights: np.ndarray) -> float:
 
 
 class LinearProbe:
-    """Multinomial logistic regression on standardised features.
+    """Logistic regression on standardised features (:mod:`synthetic.logistic`).
 
     Parameters are stored by ``__init__``; ``fit`` returns ``self`` and sets the learned
     state ``classes_``, ``model_``, ``accuracy_``, ``cross_entropy_bits_`` and
@@ -61,21 +61,19 @@ class LinearProbe:
         self.max_iter = max_iter
 
     def fit(self, Z, y, sample_weight=None) -> LinearProbe:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
         from threadpoolctl import threadpool_limits
+
+        from .logistic import fit_logistic
 
         Z, y, w = _check(Z, y, sample_weight)
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ProbeInputError(f"a probe needs at least two classes, got {self.classes_.tolist()}")
-        # sklearn scales the penalty by the weights' total; weights summing to n keep C's usual meaning.
-        self.model_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=self.max_iter))
-        # One BLAS thread: the fit is small (~50 ms), and two threads stall it by 100x and more
-        # whenever another process holds a core.
+        # Weights summing to n keep C's usual meaning (the penalty is scaled by their total). One
+        # BLAS thread: the fit is small, and two threads stall it by 100x and more whenever
+        # another process holds a core.
         with threadpool_limits(limits=1):
-            self.model_.fit(Z, y, logisticregression__sample_weight=w * len(y))
+            self.model_ = fit_logistic(Z, np.searchsorted(self.classes_, y), w * len(y), self.C, self.max_iter)
         self.accuracy_ = self.score(Z, y, w)
         self.cross_entropy_bits_ = self.cross_entropy_bits(Z, y, w)
         self.usable_bits_ = entropy_bits(y, w) - self.cross_entropy_bits_

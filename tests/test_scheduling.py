@@ -11,7 +11,7 @@ from essl_testbed.experiments.executors import InProcess
 from essl_testbed.experiments.sweep import run_experiments
 
 BUDGET = Budget(steps=2, seeds=(0, 1))
-VOLATILE = ("seconds", "provenance")
+VOLATILE = ("seconds", "phase_seconds", "provenance")
 
 
 class Recording(InProcess):

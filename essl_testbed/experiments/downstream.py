@@ -37,6 +37,7 @@ __all__ = [
     "label_scores",
     "pixel_scores",
     "probe_scores",
+    "scores_once",
     "relabel_by_class",
     "with_aux_label",
     "with_class_label",
@@ -68,23 +69,40 @@ def downstream_sets(experiment: Experiment, seed: int) -> tuple[StyleSplit, dict
     return split, {**split.apply(full), "full": full}
 
 
-_PIXELS: dict[tuple[str, int], dict[str, float]] = {}
+_SCORES: dict[tuple[str, int], dict[str, float]] = {}
 
 
-def pixel_scores(parts: dict[str, WorldDataset], seed: int) -> dict[str, float]:
-    """:func:`probe_scores` on raw pixels; computed once per process for equal images and seed
-    (every task of a world shares them)."""
+def scores_once(features: dict[str, np.ndarray], parts: dict[str, WorldDataset], seed: int, world: Any = None) -> dict:
+    """:func:`probe_scores` (and with ``world`` its :func:`label_scores`), computed once per
+    process for equal features, labels and seed: raw pixels, and an encoder at its initial
+    weights, are the same for every task of a world, and the probes cost more than a short
+    training run.
+
+    >>> from essl_testbed.experiments.spec import Experiment
+    >>> _, parts = downstream_sets(Experiment("six-nine", "rot2"), seed=0)
+    >>> pixels = {k: d.x.reshape(len(d), -1) for k, d in parts.items()}
+    >>> scores_once(pixels, parts, 0) == probe_scores(pixels, parts, 0)
+    True
+    """
     import hashlib
 
     digest = hashlib.sha256()
     for name in ("train", "validation", "test", "full"):
-        digest.update(np.ascontiguousarray(parts[name].x).tobytes())
-        digest.update(np.ascontiguousarray(parts[name].c).tobytes())
+        for array in (features[name], parts[name].c, parts[name].weights):
+            digest.update(np.ascontiguousarray(array).tobytes())
+    for name, labels in sorted(getattr(world, "label_maps", {}).items()):
+        digest.update(name.encode() + np.ascontiguousarray(labels).tobytes())
     key = (digest.hexdigest(), seed)
-    if key not in _PIXELS:
-        features = {k: d.x.reshape(len(d), -1).astype(np.float64) for k, d in parts.items()}
-        _PIXELS[key] = probe_scores(features, parts, seed)
-    return dict(_PIXELS[key])
+    if key not in _SCORES:
+        _SCORES[key] = probe_scores(features, parts, seed)
+        if world is not None:
+            _SCORES[key].update(label_scores(features, parts, world, seed))
+    return dict(_SCORES[key])
+
+
+def pixel_scores(parts: dict[str, WorldDataset], seed: int) -> dict[str, float]:
+    """:func:`probe_scores` on raw pixels, once per process (:func:`scores_once`)."""
+    return scores_once({k: d.x.reshape(len(d), -1).astype(np.float64) for k, d in parts.items()}, parts, seed)
 
 
 def relabel_by_class(dataset: WorldDataset) -> WorldDataset:

@@ -54,6 +54,9 @@ class RunCore(TypedDict):
     checks: dict[str, Any]  # each exact bound, checked on the learned numbers
     history: list[dict[str, Any]]  # per-epoch metrics
     seconds: float
+    # where they went: "setup" (world, exact analysis, baselines' probes), "train", "finish"
+    # (evaluation, the trained probe, the checks)
+    phase_seconds: dict[str, float]
     provenance: dict[str, Any]
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import ExperimentError
 from .checks import bottleneck_information, check_bound
-from .downstream import label_scores, pixel_scores, probe_scores
+from .downstream import label_scores, pixel_scores, probe_scores, scores_once
 from .provenance import provenance
 from .records import MetricSummary, RunRecord
 from .spec import Experiment
@@ -60,15 +60,18 @@ class _SeedRun:
             parts = self.split.apply(self.full, merge_validation=True)
         self.train_ds, self.test_ds = parts["train"], parts["test"]
         self.model = build_model(experiment.train, self.train_ds, seed)
-        self.random_init = self.probe_metrics(self.model)
+        self.random_init = self.probe_metrics(self.model, once=True)
         self.pixels = pixel_scores(self.downstream, seed)
 
-    def probe_metrics(self, model: Any) -> dict:
-        """The downstream probe on the model's features."""
+    def probe_metrics(self, model: Any, once: bool = False) -> dict:
+        """The downstream probe on the model's features; ``once``: through :func:`scores_once`
+        (an initial encoder is the same for every task of a world)."""
         from synthetic.training import evaluate
 
         device = self.experiment.train.device
         features = {k: evaluate(model, d, device)["features"] for k, d in self.downstream.items()}
+        if once:
+            return scores_once(features, self.downstream, self.seed, self.world)
         return {
             **probe_scores(features, self.downstream, self.seed),
             **label_scores(features, self.downstream, self.world, self.seed),
@@ -207,9 +210,13 @@ def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] |
     t0 = time.perf_counter()
     world = experiment.make_world()
     state = _SeedRun(experiment, seed, world, _exact(world, experiment))
+    t1 = time.perf_counter()
     history = train(state.model, state.train_ds, experiment.train, seed, on_epoch=state.on_epoch, progress=progress)
+    t2 = time.perf_counter()
     run = state.finish(history)
-    run["seconds"] = time.perf_counter() - t0
+    t3 = time.perf_counter()
+    run["seconds"] = t3 - t0
+    run["phase_seconds"] = {"setup": t1 - t0, "train": t2 - t1, "finish": t3 - t2}
     run["provenance"] = provenance(experiment.train.device)
     return run
 
@@ -237,6 +244,7 @@ def run_ensemble(
     world = experiment.make_world()
     exact = _exact(world, experiment)
     states = [_SeedRun(experiment, seed, world, exact) for seed in seeds]
+    t1 = time.perf_counter()
     if len({len(s.train_ds) for s in states}) > 1:
         return [run_one(experiment, seed, progress) for seed in seeds]
     hooks = [s.on_epoch for s in states]
@@ -249,9 +257,12 @@ def run_ensemble(
         on_epoch=on_epoch,
         progress=progress,
     )
+    t2 = time.perf_counter()
     runs = [s.finish(h) for s, h in zip(states, histories)]
+    t3 = time.perf_counter()
     for run in runs:
-        run["seconds"] = (time.perf_counter() - t0) / len(runs)
+        run["seconds"] = (t3 - t0) / len(runs)
+        run["phase_seconds"] = {k: v / len(runs) for k, v in (("setup", t1 - t0), ("train", t2 - t1), ("finish", t3 - t2))}
         run["ensemble"] = len(runs)
         run["provenance"] = provenance(experiment.train.device)
     return runs

@@ -44,6 +44,7 @@ __all__ = [
     "run_seeds",
     "run_sweep",
     "run_tasks",
+    "train_missing",
 ]
 
 WRITE_EVERY_SECONDS = 10.0  # the table is rewritten at most this often while runs arrive
@@ -193,7 +194,35 @@ def run_seeds(
 
 COST = {"c4cnn": 3.0, "bottleneck": 1.3, "cnn": 1.0, "mlp": 0.2}
 """A training step's time relative to the CNN's (benchmarks/bench_training.py, section 4):
-the order in which :func:`run_experiments` hands out its runs, longest first."""
+with the steps, the order in which :func:`train_missing` hands out its runs, longest first."""
+
+
+def _cost(experiment: Experiment) -> float:
+    return COST.get(experiment.train.model, 1.0) * (experiment.train.steps or 1)
+
+
+def train_missing(
+    tasks: Sequence[tuple[Experiment, int]],
+    cache_dir: str | Path | None = None,
+    show_progress: bool = True,
+    executor: Any = None,
+    desc: str | None = None,
+) -> dict[int, dict]:
+    """Every (experiment, seed) of ``tasks`` not yet in the cache, through the executor at once,
+    the costliest models first (so that no worker idles while runs wait); returns task index
+    -> run. Each run depends only on its experiment and seed, so the order changes no number.
+    Raises :class:`RunFailed` naming every run that failed."""
+    for experiment in {e.key(): e for e, _ in tasks}.values():
+        experiment.check_views()
+        check_ensemble(experiment, getattr(executor, "ensemble", 1))
+    ranked = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i][0]))
+    ordered = [tasks[i] for i in ranked]
+    cache = RunCache(cache_dir) if cache_dir is not None else None
+    result = run_tasks(ordered, cache, executor, show_progress, desc=desc or f"{len(ordered)} runs")
+    if result.failures:
+        failed = sorted(result.failures.items())
+        raise RunFailed("; ".join(f"{ordered[i][0].label()} seed {ordered[i][1]}: {f.error}" for i, f in failed))
+    return {ranked[j]: run for j, run in result.runs.items()}
 
 
 def run_experiments(
@@ -204,29 +233,18 @@ def run_experiments(
     executor: Any = None,
 ) -> list[SeedsResult]:
     """:func:`run_seeds` of several experiments, whose runs all go to the executor at once
-    (the costliest models first), so that no worker idles while another experiment's seeds
-    wait. The results are the same as one experiment after another: each run depends only on
-    its experiment and seed."""
+    (:func:`train_missing`). The results are the same as one experiment after another."""
     if not experiments:
         return []
-    for experiment in experiments:
-        experiment.check_views()
-        check_ensemble(experiment, getattr(executor, "ensemble", 1))
-    ranked = sorted(range(len(experiments)), key=lambda k: -COST.get(experiments[k].train.model, 1.0))
-    tasks = [(experiments[k], seed) for k in ranked for seed in seeds]
     desc = experiments[0].label() if len(experiments) == 1 else f"{len(experiments)} experiments"
-    cache = RunCache(cache_dir) if cache_dir is not None else None
-    result = run_tasks(tasks, cache, executor, show_progress, desc=desc)
-    if result.failures:
-        failed = sorted(result.failures.items())
-        raise RunFailed("; ".join(f"{tasks[i][0].label()} seed {tasks[i][1]}: {f.error}" for i, f in failed))
+    tasks = [(experiment, seed) for experiment in experiments for seed in seeds]
+    done = train_missing(tasks, cache_dir, show_progress, executor, desc)
     n = len(seeds)
-    runs = {k: [result.runs[rank * n + j] for j in range(n)] for rank, k in enumerate(ranked)}
     return [
         {
             "config": {**experiment.definition, "seeds": list(seeds), "key": experiment.key()},
-            "runs": runs[k],
-            "summary": summarise(runs[k]),
+            "runs": [done[k * n + j] for j in range(n)],
+            "summary": summarise([done[k * n + j] for j in range(n)]),
         }
         for k, experiment in enumerate(experiments)
     ]

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnknownClaim
+from ..errors import ExperimentError, UnknownClaim
 from ..experiments.budget import FULL, Budget, K, Runner
 from ..experiments.provenance import provenance
+from ..experiments.records import SeedsResult
+from ..experiments.spec import Experiment
+from ..experiments.sweep import run_experiments, train_missing
 from . import class_need_claims, exact_claims, forecast_claims, objective_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
 from .statistics import PairedResult, decide, holm, paired_contrast
@@ -65,12 +69,33 @@ def decide_primaries(primaries: Mapping[str, Mapping[int, float]]) -> dict[str, 
     return {k: (r, p_adj[k], decide(CLAIMS[k].contrast, r, p_adj[k])) for k, r in results.items()}  # type: ignore[arg-type]
 
 
-class _Recording(Runner):
-    """A runner that remembers the runs it returned (to count dead runs per claim)."""
+class _Missing(Exception):
+    """A claim asked for runs that are not in the cache yet."""
 
-    def __init__(self, base: Runner, budget: Budget, ceilings: bool = True):
+    def __init__(self, tasks: list[tuple[Experiment, int]]):
+        super().__init__(f"{len(tasks)} runs to train")
+        self.tasks = tasks
+
+
+class _CacheOnly(Runner):
+    """A runner that answers from the cache alone and raises :class:`_Missing` with every run
+    a request lacks; it remembers the runs it returned (to count dead runs per claim)."""
+
+    def __init__(self, base: Runner, budget: Budget, ceilings: bool = True, runs: list[dict] | None = None):
         super().__init__(budget, base.cache, base.device, base.log, base.executor, ceilings)
-        self.runs: list[dict] = []
+        self.runs: list[dict] = [] if runs is None else runs
+
+    def under(self, budget: Budget, ceilings: bool = True) -> Runner:
+        return _CacheOnly(self, budget, ceilings, self.runs)
+
+    def _seeds(self, experiments: list[Experiment]) -> list[SeedsResult]:
+        from ..experiments.cache import RunCache
+
+        cache = RunCache(self.cache)
+        missing = [(e, s) for e in experiments for s in self.budget.seeds if not cache.path(e.key(), s).exists()]
+        if missing:
+            raise _Missing(missing)
+        return run_experiments(experiments, self.budget.seeds, self.cache, show_progress=False)
 
     def many(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, dict]:
         results = super().many(requests)
@@ -79,14 +104,55 @@ class _Recording(Runner):
         return results
 
 
-def _measure(
-    key: str, runner: Runner, budget: Budget, out: Path, primary_only: bool = False
-) -> tuple[Finding, tuple[int, int]]:
-    """The claim's finding and its (dead, all) runs. ``primary_only``: the sensitivity settings,
-    which need neither the supervised ceilings nor the secondary contrasts' conditions."""
-    recording = _Recording(runner, budget, ceilings=not primary_only)
-    finding = CLAIMS[key].evaluate(ClaimContext(recording, out, primary_only))
-    return finding, (sum(bool(r.get("dead")) for r in recording.runs), len(recording.runs))
+@dataclass(frozen=True)
+class _Job:
+    """One claim under one budget: the main profile's, or a sensitivity setting's."""
+
+    key: str
+    budget: Budget
+    out: Path
+    primary_only: bool = False
+
+    def measure(self, runner: Runner) -> tuple[Finding, tuple[int, int]]:
+        """The claim's finding and its (dead, all) runs, from the cache alone (else :class:`_Missing`).
+        ``primary_only``: the sensitivity settings, which need neither the supervised ceilings
+        nor the secondary contrasts' conditions."""
+        cached = _CacheOnly(runner, self.budget, ceilings=not self.primary_only)
+        finding = CLAIMS[self.key].evaluate(ClaimContext(cached, self.out, self.primary_only))
+        return finding, (sum(bool(r.get("dead")) for r in cached.runs), len(cached.runs))
+
+
+def _measure_all(
+    jobs: Sequence[_Job],
+    runner: Runner,
+    on_done: Callable[[_Job, tuple[Finding, tuple[int, int]]], None],
+) -> None:
+    """Measure every job in rounds: each round evaluates the unfinished claims from the cache,
+    collects every run they asked for and lacked, and trains all of those at once (the whole
+    profile, sensitivity settings included, is one queue for the workers; a claim that asks
+    again after seeing results waits one more round). ``on_done`` gets each finished job."""
+    pending, trained = list(jobs), set()
+    while pending:
+        wanted: dict[tuple[str, int], tuple[Experiment, int]] = {}
+        waiting = []
+        for job in pending:
+            try:
+                measured = job.measure(runner)
+            except _Missing as missing:
+                wanted.update({(e.key(), s): (e, s) for e, s in missing.tasks})
+                waiting.append(job)
+                continue
+            on_done(job, measured)
+        if wanted.keys() & trained:  # stored, yet still missing: the cache does not keep what it is given
+            raise ExperimentError(
+                f"runs trained but not found in the cache {runner.cache}: {sorted(wanted.keys() & trained)}"
+            )
+        trained |= wanted.keys()
+        if waiting:
+            t0 = time.perf_counter()
+            train_missing(list(wanted.values()), runner.cache, True, runner.executor, f"{len(wanted)} runs")
+            runner.log(f"  trained {len(wanted)} runs for {len(waiting)} claims in {time.perf_counter() - t0:.0f} s")
+        pending = waiting
 
 
 def reproduce(
@@ -98,7 +164,10 @@ def reproduce(
     executor: Any = None,
     sensitivity: bool = False,
 ) -> list[Claim]:
-    """Run every claim (or those whose key starts with one of ``only``) and write the report."""
+    """Run every claim (or those whose key starts with one of ``only``) and write the report.
+
+    Training is scheduled across claims (:func:`_measure_all`): the claims' runs, and with
+    ``sensitivity`` those of every setting, go to the executor together."""
     keys = select(only)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -113,7 +182,10 @@ def reproduce(
     def claims() -> list[Claim]:
         decided = decide_primaries({k: f.primary for k, (f, _) in measured.items() if CLAIMS[k].trained})
         done = []
-        for key, (finding, dead) in measured.items():
+        for key in keys:
+            if key not in measured:
+                continue
+            finding, dead = measured[key]
             if CLAIMS[key].trained:
                 result, p_adj, verdict = decided[key]
                 done.append(Claim(CLAIMS[key], finding, verdict, result, p_adj, settings[key], dead))
@@ -122,29 +194,39 @@ def reproduce(
                 done.append(Claim(CLAIMS[key], finding, finding.verdict))
         return done
 
-    for i, key in enumerate(keys, 1):
-        log(f"[{i}/{len(keys)}] {key}")
-        measured[key] = _measure(key, runner, budget, out)
-        write_report(claims(), out, header, time.perf_counter() - t0)
     trained = [k for k in keys if CLAIMS[k].trained]
+    setting_jobs: dict[Budget, list[_Job]] = {}
     if sensitivity and trained:
         for setting in budget.sensitivity():
-            log(f"sensitivity: {setting.describe()}, seeds {', '.join(map(str, setting.seeds))}")
             folder = out / "sensitivity" / setting.describe().replace(", ", "_").replace(" ", "")
             folder.mkdir(parents=True, exist_ok=True)
-            again = {k: _measure(k, runner, setting, folder, primary_only=True) for k in trained}
-            for key, (result, p_adj, verdict) in decide_primaries(
-                {k: f.primary for k, (f, _) in again.items()}
-            ).items():
-                dead, n = again[key][1]
-                settings[key][setting.describe()] = {
-                    "verdict": verdict.value,
-                    "difference": result.describe(),
-                    "p_adjusted": p_adj,
-                    "dead_runs": dead,
-                    "runs": n,
-                }
+            setting_jobs[setting] = [_Job(k, setting, folder, primary_only=True) for k in trained]
+    again: dict[Budget, dict[str, tuple[Finding, tuple[int, int]]]] = {s: {} for s in setting_jobs}
+
+    def done(job: _Job, result: tuple[Finding, tuple[int, int]]) -> None:
+        if not job.primary_only:
+            measured[job.key] = result
+            log(f"[{len(measured)}/{len(keys)}] {job.key}")
             write_report(claims(), out, header, time.perf_counter() - t0)
+            return
+        again[job.budget][job.key] = result
+        if len(again[job.budget]) < len(trained):
+            return
+        log(f"sensitivity: {job.budget.describe()}, seeds {', '.join(map(str, job.budget.seeds))}")
+        found = {k: f.primary for k, (f, _) in again[job.budget].items()}
+        for key, (result_, p_adj, verdict) in decide_primaries(found).items():
+            dead, n = again[job.budget][key][1]
+            settings[key][job.budget.describe()] = {
+                "verdict": verdict.value,
+                "difference": result_.describe(),
+                "p_adjusted": p_adj,
+                "dead_runs": dead,
+                "runs": n,
+            }
+        write_report(claims(), out, header, time.perf_counter() - t0)
+
+    jobs = [_Job(k, budget, out) for k in keys] + [j for js in setting_jobs.values() for j in js]
+    _measure_all(jobs, runner, done)
     final = claims()
     write_report(final, out, header, time.perf_counter() - t0)
     for c in final:

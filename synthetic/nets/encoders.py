@@ -20,6 +20,7 @@ rotation-prediction head needs, and global average pooling would average it away
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -67,6 +68,29 @@ def check_images(x: object, in_channels: int, who: str, size: int | None = None)
         raise InputShapeError(f"{who} was built for {size}x{size} images, got {x.shape[2]}x{x.shape[3]}")
 
 
+class _HalveEven(torch.autograd.Function):
+    """2x2 average pooling of an even-sized map, each bin summed in adaptive pooling's order
+    and divided: the same bits forward and backward (tests/test_networks.py). The backward
+    spreads a quarter of each output gradient over its bin in one copy, where the autograd of
+    four strided slices builds four zero-filled maps and adds them."""
+
+    generate_vmap_rule = True  # the ensemble maps models over seeds with torch.func.vmap
+
+    @staticmethod
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        return (((x[..., ::2, ::2] + x[..., ::2, 1::2]) + x[..., 1::2, ::2]) + x[..., 1::2, 1::2]) / 4
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple[torch.Tensor], output: torch.Tensor) -> None:
+        pass  # the backward needs nothing saved
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        *lead, h, w = grad.shape
+        quarter = (grad / 4)[..., :, None, :, None]
+        return quarter.expand(*lead, h, 2, w, 2).reshape(*lead, 2 * h, 2 * w)
+
+
 def halve_spatial(x: torch.Tensor) -> torch.Tensor:
     """Average-pool the last two (square) axes to ``ceil(H / 2)``.
 
@@ -76,9 +100,8 @@ def halve_spatial(x: torch.Tensor) -> torch.Tensor:
     """
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
     if h % 2 == 0 and w % 2 == 0:
-        # Each 2x2 bin summed in adaptive pooling's order, then divided: the same bits forward and
-        # backward (tests/test_networks.py), and several times faster than its CPU kernel here.
-        return (((x[..., ::2, ::2] + x[..., ::2, 1::2]) + x[..., 1::2, ::2]) + x[..., 1::2, 1::2]) / 4
+        # adaptive pooling's CPU kernel is several times slower here, for the same bits
+        return cast(torch.Tensor, _HalveEven.apply(x))
     pooled = F.adaptive_avg_pool2d(x.reshape(-1, 1, h, w), (h + 1) // 2)
     return pooled.reshape(*lead, *pooled.shape[-2:])
 
