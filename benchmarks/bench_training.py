@@ -443,16 +443,25 @@ def section_information(plan: Plan) -> None:
             )
 
 
-def matmul_gflops(n: int = 1024, repeats: int = 5) -> float:
-    """The machine's float32 rate on this thread count: the best of ``repeats`` n x n matmuls."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def matmul_gflops(n: int = 1024, repeats: int = 5, device: str = "cpu") -> float:
+    """The device's float32 rate (on this thread count, for the CPU): the best of ``repeats``
+    n x n matmuls."""
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
     a @ b
     best = float("inf")
     for _ in range(repeats):
+        sync(device)
         t0 = time.perf_counter()
         a @ b
+        sync(device)
         best = min(best, time.perf_counter() - t0)
     return 2 * n**3 / best / 1e9
+
+
+def sync(device: str) -> None:
+    """Wait for the device's queued work (a GPU runs asynchronously; the CPU needs nothing)."""
+    if device != "cpu":
+        torch.cuda.synchronize(device)
 
 
 @contextlib.contextmanager
@@ -480,18 +489,20 @@ def code_before_0_5() -> Iterator[None]:
         yield
 
 
-def step_profile(model_name: str, dataset: WorldDataset, batch: int, steps: int) -> dict[str, float]:
+def step_profile(
+    model_name: str, dataset: WorldDataset, batch: int, steps: int, device: str = "cpu"
+) -> dict[str, float]:
     """Milliseconds per step in the forward pass (with the loss), the backward pass and Adam,
     best of two blocks of ``steps`` steps after a warm-up, and the FLOPs of one step."""
     from torch.utils.flop_counter import FlopCounterMode
 
     from synthetic.training import as_tensors
 
-    config = TrainConfig(model=model_name, steps=1, batch_size=batch)
+    config = TrainConfig(model=model_name, steps=1, batch_size=batch, device=device)
     model = build_model(config, dataset, seed=0)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
-    x, a, c, w = as_tensors(dataset)
-    order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(0)).repeat(8)
+    x, a, c, w = as_tensors(dataset, device)
+    order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(0)).repeat(8).to(device)
     batches = order.split(batch)[: 3 * steps]
     with FlopCounterMode(display=False) as counter:
         loss, _ = model.pretext_loss(x[batches[0]], a[batches[0]], c[batches[0]], w[batches[0]])
@@ -500,13 +511,17 @@ def step_profile(model_name: str, dataset: WorldDataset, batch: int, steps: int)
     for block in range(3):  # block 0 warms up
         spent = dict.fromkeys(best, 0.0)
         for b in batches[block * steps : (block + 1) * steps]:
+            sync(device)
             t0 = time.perf_counter()
             loss, _ = model.pretext_loss(x[b], a[b], c[b], w[b])
+            sync(device)
             t1 = time.perf_counter()
             optimiser.zero_grad()
             loss.backward()
+            sync(device)
             t2 = time.perf_counter()
             optimiser.step()
+            sync(device)
             t3 = time.perf_counter()
             spent["forward"] += t1 - t0
             spent["backward"] += t2 - t1
@@ -516,11 +531,11 @@ def step_profile(model_name: str, dataset: WorldDataset, batch: int, steps: int)
     return {**best, "flops": float(counter.get_total_flops())}
 
 
-def section_step(dataset: WorldDataset, plan: Plan) -> None:
+def section_step(dataset: WorldDataset, plan: Plan, device: str = "cpu") -> None:
     steps = 20 if plan is QUICK else 60
-    gflops = matmul_gflops()
+    gflops = matmul_gflops(device=device)
     print(
-        f"4. one optimiser step at batch 64 on {WORLD}/{TRANSFORM}, this code vs the code before 0.5.0 "
+        f"4. one optimiser step at batch 64 on {WORLD}/{TRANSFORM}, {device}, this code vs the code before 0.5.0 "
         f"(same run); best of 2 x {steps} steps; matmul rate {gflops:.1f} GFLOP/s; {load()}"
     )
     header = (
@@ -533,7 +548,7 @@ def section_step(dataset: WorldDataset, plan: Plan) -> None:
         rows = {}
         for label in ("before", "now"):
             with code_before_0_5() if label == "before" else contextlib.nullcontext():
-                rows[label] = step_profile(name, dataset, 64, steps)
+                rows[label] = step_profile(name, dataset, 64, steps, device)
         for label, r in rows.items():
             ms = r["forward"] + r["backward"] + r["adam"]
             rate = 64 / ms * 1e3
@@ -543,6 +558,25 @@ def section_step(dataset: WorldDataset, plan: Plan) -> None:
                 f"{name:<12}{label:<8}{rate:>11,.0f}{rate / before:>10.2f}x{r['forward']:>12.2f}{r['backward']:>13.2f}"
                 f"{r['adam']:>9.2f}{r['flops'] / 1e6:>12.1f}{achieved:>9.2f}{achieved / gflops:>10.1%}"
             )
+    loop_steps = 50 if plan is QUICK else 300
+    print(f"\n   the training loop itself (synthetic.training.train, {loop_steps} steps, batch 64, {device}); {load()}")
+    print(f"{'model':<12}{'samples/s':>11}{'ms/step':>9}")
+    print("-" * 32)
+    for name in models.names():
+        seconds = loop_seconds(name, dataset, loop_steps, device)
+        print(f"{name:<12}{64 * loop_steps / seconds:>11,.0f}{seconds / loop_steps * 1e3:>9.2f}")
+
+
+def loop_seconds(model_name: str, dataset: WorldDataset, steps: int, device: str) -> float:
+    """Wall seconds of ``train`` for ``steps`` steps at batch 64, after a 10-step warm-up."""
+    config = TrainConfig(model=model_name, steps=steps, batch_size=64, device=device)
+    model = build_model(config, dataset, seed=0)
+    train(model, dataset, TrainConfig(model=model_name, steps=10, batch_size=64, device=device), seed=1)
+    sync(device)
+    t0 = time.perf_counter()
+    train(model, dataset, config, seed=0)
+    sync(device)
+    return time.perf_counter() - t0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -550,12 +584,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a reduced run, under a minute")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads for every section")
     parser.add_argument("--sections", default="1234", help="which sections to run, e.g. 14")
+    parser.add_argument("--device", default="cpu", help="section 4's device: cpu, or cuda when one is present")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     if args.threads < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
     if set(args.sections) - set("1234") or not args.sections:
         parser.error(f"--sections takes digits 1-4, got {args.sections!r}")
+    from synthetic.errors import DeviceError
+    from synthetic.nets.runtime import resolve_device
+
+    try:
+        args.device = str(resolve_device(args.device))
+    except DeviceError as err:
+        parser.error(str(err))
     print(
         f"torch {torch.__version__}, {args.threads} torch and BLAS threads (torch's default here: "
         f"{torch.get_num_threads()}), {os.cpu_count()} CPUs, {'--quick' if args.quick else 'full'} plan; {load()}\n"
@@ -570,7 +612,7 @@ def main(argv: list[str] | None = None) -> None:
         if "3" in args.sections:
             section_information(plan)
         if "4" in args.sections:
-            section_step(presets.get(WORLD).dataset(TRANSFORM), plan)
+            section_step(presets.get(WORLD).dataset(TRANSFORM), plan, args.device)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; {load()}")
 
 

@@ -82,18 +82,20 @@ def train(
     schedule = config.batches_per_epoch(len(dataset))
     for epoch, n_batches in enumerate(schedule, 1):
         model.train()
-        total, correct, seen = 0.0, 0.0, 0.0
-        for batch in torch.randperm(len(dataset), generator=generator).split(config.batch_size)[:n_batches]:
-            batch = batch.to(device)
-            loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], w[batch])
+        # float64 sums on the device: no step waits for a value to reach the host
+        total, correct, seen = (torch.zeros((), dtype=torch.float64, device=device) for _ in range(3))
+        order = torch.randperm(len(dataset), generator=generator).to(device)
+        for batch in order.split(config.batch_size)[:n_batches]:
+            weights = w[batch]
+            loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], weights)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            share = float(w[batch].sum())
+            share = weights.sum().double()
             seen += share
-            total += float(loss.detach()) * share
-            correct += float((w[batch] * (predictions == a[batch])).sum())
-        row = {"epoch": epoch, "loss": total / seen, "train_pretext_acc": correct / seen}
+            total += loss.detach().double() * share
+            correct += (weights * (predictions == a[batch])).sum().double()
+        row = {"epoch": epoch, "loss": float(total / seen), "train_pretext_acc": float(correct / seen)}
         if on_epoch is not None:
             row.update(on_epoch(epoch, model))
         history.append(row)
