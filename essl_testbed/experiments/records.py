@@ -24,6 +24,7 @@ class RunCore(TypedDict):
     """The keys of every run."""
 
     seed: int
+    model: str  # the registered model trained (its configuration is the experiment's)
     held_out: str  # the held-out styles of the split
     steps: int  # optimiser steps taken
     train_rows: int

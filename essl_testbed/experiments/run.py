@@ -135,6 +135,7 @@ class _SeedRun:
         trained = self.probe_metrics(self.model)
         run: dict[str, Any] = {
             "seed": self.seed,
+            "model": self.experiment.train.model,
             "held_out": self.split.describe(),
             "steps": sum(self.experiment.train.batches_per_epoch(len(self.train_ds))),
             "train_rows": len(self.train_ds),
@@ -262,7 +263,9 @@ def run_ensemble(
     t3 = time.perf_counter()
     for run in runs:
         run["seconds"] = (t3 - t0) / len(runs)
-        run["phase_seconds"] = {k: v / len(runs) for k, v in (("setup", t1 - t0), ("train", t2 - t1), ("finish", t3 - t2))}
+        run["phase_seconds"] = {
+            k: v / len(runs) for k, v in (("setup", t1 - t0), ("train", t2 - t1), ("finish", t3 - t2))
+        }
         run["ensemble"] = len(runs)
         run["provenance"] = provenance(experiment.train.device)
     return runs

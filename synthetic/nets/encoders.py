@@ -71,8 +71,9 @@ def check_images(x: object, in_channels: int, who: str, size: int | None = None)
 class _HalveEven(torch.autograd.Function):
     """2x2 average pooling of an even-sized map, each bin summed in adaptive pooling's order
     and divided: the same bits forward and backward (tests/test_networks.py). The backward
-    spreads a quarter of each output gradient over its bin in one copy, where the autograd of
-    four strided slices builds four zero-filled maps and adds them."""
+    spreads a quarter of each output gradient over its bin with one nearest-neighbour
+    upsampling, where the autograd of four strided slices builds four zero-filled maps and
+    adds them."""
 
     generate_vmap_rule = True  # the ensemble maps models over seeds with torch.func.vmap
 
@@ -87,8 +88,8 @@ class _HalveEven(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
         *lead, h, w = grad.shape
-        quarter = (grad / 4)[..., :, None, :, None]
-        return quarter.expand(*lead, h, 2, w, 2).reshape(*lead, 2 * h, 2 * w)
+        quarter = (grad / 4).reshape(-1, lead[-1] if lead else 1, h, w)
+        return F.interpolate(quarter, scale_factor=2, mode="nearest").reshape(*lead, 2 * h, 2 * w)
 
 
 def halve_spatial(x: torch.Tensor) -> torch.Tensor:
@@ -99,8 +100,9 @@ def halve_spatial(x: torch.Tensor) -> torch.Tensor:
     which strided convolutions on even-sized maps do not.
     """
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
-    if h % 2 == 0 and w % 2 == 0:
-        # adaptive pooling's CPU kernel is several times slower here, for the same bits
+    if h % 2 == 0 and w % 2 == 0 and x.device.type == "cpu":
+        # adaptive pooling's CPU kernel is several times slower here, for the same bits; on a
+        # GPU its one kernel is faster than the sums' several (benchmarks/bench_training.py)
         return cast(torch.Tensor, _HalveEven.apply(x))
     pooled = F.adaptive_avg_pool2d(x.reshape(-1, 1, h, w), (h + 1) // 2)
     return pooled.reshape(*lead, *pooled.shape[-2:])
