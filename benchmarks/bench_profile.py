@@ -85,8 +85,9 @@ def breakdown(runs: list[dict], wall: float | None, workers: int) -> dict[str, d
     return costs
 
 
-def full_plan() -> list[tuple[str, int]]:
-    """(model, steps) of every run the full profile's first round asks for, sensitivity included."""
+def full_plan() -> list[tuple[str, str, int]]:
+    """(part, model, steps) of every run the full profile's first round asks for: part "main",
+    or "sensitivity" for runs that only the sensitivity settings ask for."""
     from essl_testbed.experiments.budget import Runner
     from essl_testbed.report.claims import CLAIMS
     from essl_testbed.report.reproduce import _Job, _Missing
@@ -99,31 +100,38 @@ def full_plan() -> list[tuple[str, int]]:
         folder = out / "sensitivity" / setting.describe().replace(", ", "_").replace(" ", "")
         folder.mkdir(parents=True, exist_ok=True)
         jobs += [_Job(k, setting, folder, primary_only=True) for k in trained]
-    wanted: dict[tuple[str, int], tuple[str, int]] = {}
+    wanted: dict[tuple[str, int], tuple[str, str, int]] = {}
     for job in jobs:
+        part = "sensitivity" if job.primary_only else "main"
         try:
             job.measure(runner)
         except _Missing as missing:
-            wanted.update({(e.key(), s): (e.train.model, e.train.steps) for e, s in missing.tasks})
+            for e, s in missing.tasks:
+                wanted.setdefault((e.key(), s), (part, e.train.model, e.train.steps))
     return list(wanted.values())
 
 
-def project(plan: list[tuple[str, int]], costs: dict[str, dict[str, float]], workers: int) -> None:
-    counts: dict[tuple[str, int], int] = defaultdict(int)
-    for model, steps in plan:
-        counts[(model, steps)] += 1
-    header = f"{'model':<12}{'steps':>7}{'runs':>6}{'s per run':>11}{'worker-s':>10}"
+def project(plan: list[tuple[str, str, int]], costs: dict[str, dict[str, float]], workers: int) -> None:
+    counts: dict[tuple[str, str, int], int] = defaultdict(int)
+    for key in plan:
+        counts[key] += 1
+    header = f"{'part':<13}{'model':<12}{'steps':>7}{'runs':>6}{'s per run':>11}{'worker-s':>10}"
     print(header)
     print("-" * len(header))
-    total = 0.0
-    for (model, steps), n in sorted(counts.items()):
-        cost = costs.get(model) or costs["cnn"]
+    totals: dict[str, float] = defaultdict(float)
+    for (part, model, steps), n in sorted(counts.items()):
+        cost = costs.get(model) or costs["cnn"]  # a model the folder did not train: the CNN's costs
         per_run = cost["fixed"] + steps * cost["per_step"]
-        total += n * per_run
-        print(f"{model:<12}{steps:>7}{n:>6}{per_run:>11.2f}{n * per_run:>10.0f}")
+        totals[part] += n * per_run
+        print(f"{part:<13}{model:<12}{steps:>7}{n:>6}{per_run:>11.2f}{n * per_run:>10.0f}")
+    print()
+    for part, seconds in totals.items():
+        runs = sum(n for (p, _, _), n in counts.items() if p == part)
+        print(f"projected {part}: {runs} runs, {seconds:.0f} worker-seconds, {seconds / workers / 60:.0f} minutes")
+    total = sum(totals.values())
     print(
-        f"\nprojected full profile: {len(plan)} runs, {total:.0f} worker-seconds, {total / workers / 60:.0f} minutes "
-        f"on {workers} workers with no idle time (a projection from the runs above, not a measurement)"
+        f"projected full profile: {len(plan)} runs, {total / workers / 60:.0f} minutes on {workers} workers with no "
+        f"idle time (a projection from the runs above, not a measurement; {total / len(plan):.1f} s per run)"
     )
 
 

@@ -1,6 +1,6 @@
 """The Shannon-inequality prover and hypothesis strategies for the theory's statements.
 
-Needs numpy, scipy, sympy and hypothesis; never torch (the experiments, report, course and
+Needs numpy, highspy (the prover's LP), sympy and hypothesis; never torch (the experiments, report, course and
 command line that train networks live in :mod:`essl_testbed`).
 
 ===============================  ==============================================================

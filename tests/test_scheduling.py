@@ -4,6 +4,8 @@ give the same runs as one request after another."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from essl_testbed.experiments import Budget, Runner
@@ -75,3 +77,61 @@ def test_run_experiments_returns_each_experiment_in_the_order_given(tmp_path):
 
 def test_no_requests_train_nothing(tmp_path):
     assert Runner(BUDGET, tmp_path, log=lambda _: None).many({}) == {}
+
+
+# ----------------------------------------------------------- a reproduction's claims share one queue
+
+
+def _fake_run(task):
+    """A run record with what the runner and the claims below read, in no time."""
+    experiment, seed = task
+    return {"seed": seed, "probe_acc": 0.5 + 0.1 * seed, "probe_acc_random_init": 0.4, "dead": False}
+
+
+def _fake_claims(monkeypatch):
+    from essl_testbed.report import claims as registry
+    from essl_testbed.report.claims import ClaimSpec, Finding
+    from essl_testbed.report.statistics import Contrast
+
+    def gain(result):
+        return {r["seed"]: r["probe_acc"] - r["probe_acc_random_init"] for r in result["runs"]}
+
+    def one_request(ctx):
+        return Finding(None, "one request", primary=gain(ctx.run("six-nine", "rot2", model="mlp")))
+
+    def two_requests(ctx):  # the second request depends on the first one's results
+        first = ctx.run("six-nine", "rot4", model="mlp")
+        second = ctx.run("six-nine", "vflip" if gain(first) else "hflip", model="mlp")
+        return Finding(None, "two requests", primary=gain(second))
+
+    contrast = Contrast("probe gain", "accuracy")
+    fakes = {
+        key: ClaimSpec(key, key, "a fake claim", evaluate, "test", contrast)
+        for key, evaluate in (("one", one_request), ("two", two_requests))
+    }
+    monkeypatch.setattr(registry, "CLAIMS", fakes)
+    monkeypatch.setattr(importlib.import_module("essl_testbed.report.reproduce"), "CLAIMS", fakes)
+    monkeypatch.setattr("essl_testbed.experiments.sweep.execute", _fake_run)
+
+
+def test_reproduce_hands_every_claims_first_requests_over_at_once(tmp_path, monkeypatch):
+    from essl_testbed.report import reproduce
+
+    _fake_claims(monkeypatch)
+    executor = Recording()
+    claims = reproduce(tmp_path, BUDGET, executor=executor, log=lambda _: None)
+    batches = [sorted({(e.transform, e.target) for e, _ in batch}) for batch in executor.batches]
+    # both claims' first requests and their shared ceiling, then the request made after results
+    assert batches == [[("rot2", "A"), ("rot4", "A"), ("rot4", "C")], [("vflip", "A")]]
+    assert [c.key for c in claims] == ["one", "two"] and all(c.result.n == 2 for c in claims)
+
+
+def test_sensitivity_settings_join_the_same_queue(tmp_path, monkeypatch):
+    from essl_testbed.report import reproduce
+
+    _fake_claims(monkeypatch)
+    executor = Recording()
+    claims = reproduce(tmp_path, BUDGET, executor=executor, log=lambda _: None, sensitivity=True)
+    steps = {e.train.steps for e, _ in executor.batches[0]}
+    assert len(executor.batches) == 2 and steps == {1, 2, 4}  # the budget's, half and twice
+    assert all(len(c.sensitivity) == 4 for c in claims)
