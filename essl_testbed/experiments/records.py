@@ -74,9 +74,20 @@ class RunRecord(RunCore, total=False):
     probe_acc_1shot_pixels: float
     probe_acc_5shot_pixels: float
     probe_acc_10shot_pixels: float
+    # feature health on the unaugmented training images (and with _random_init, at initialisation)
+    feature_dead_units: int  # features that are 0 on every image
+    feature_std: float  # the features' standard deviation over images, averaged over features
+    feature_effective_rank: float  # exp of the entropy of the normalised singular values
+    feature_dead_units_random_init: int
+    feature_std_random_init: float
+    feature_effective_rank_random_init: float
     # the predict objective
     pretext_ce_bits: float
     pretext_ce_train_bits: float
+    # convergence certificate: the exact H(target | X) of the training distribution (training
+    # styles, their weights) and the cross-entropy's gap above it, in bits (never below 0)
+    pretext_optimum_train_bits: float
+    pretext_gap_train_bits: float
     pretext_acc_full: float
     ce_A_bits: float
     ce_bound_bits: float  # H(A) - CE_A on the full distribution

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import ExperimentError
 from .checks import bottleneck_information, check_bound
-from .downstream import label_scores, pixel_scores, probe_scores, scores_once
+from .downstream import feature_health, label_scores, pixel_scores, probe_scores, scores_once
 from .provenance import provenance
 from .records import MetricSummary, RunRecord
 from .spec import Experiment
@@ -70,11 +70,13 @@ class _SeedRun:
 
         device = self.experiment.train.device
         features = {k: evaluate(model, d, device)["features"] for k, d in self.downstream.items()}
+        health = feature_health(features["train"])
         if once:
-            return scores_once(features, self.downstream, self.seed, self.world)
+            return {**scores_once(features, self.downstream, self.seed, self.world), **health}
         return {
             **probe_scores(features, self.downstream, self.seed),
             **label_scores(features, self.downstream, self.world, self.seed),
+            **health,
         }
 
     @property
@@ -101,17 +103,21 @@ class _SeedRun:
         from synthetic.nets.strict import pair_statistics
         from synthetic.training import evaluate, weighted_cross_entropy_bits
 
+        from .downstream import entropy_given_images
+
         objective, device = self.experiment.train.objective, self.experiment.train.device
         full, test_ds, train_ds, model = self.full, self.test_ds, self.train_ds, self.model
         if objective == "predict":
             test_eval, full_eval = evaluate(model, test_ds, device), evaluate(model, full, device)
             train_eval = evaluate(model, train_ds, device)
+            ce_train = weighted_cross_entropy_bits(train_eval["action_probs"], train_ds.a, train_ds.weights)
+            optimum = entropy_given_images(train_ds)
             return {
                 "pretext_acc": test_ds.weighted_accuracy(test_eval["predictions"]),
                 "pretext_ce_bits": weighted_cross_entropy_bits(test_eval["action_probs"], test_ds.a, test_ds.weights),
-                "pretext_ce_train_bits": weighted_cross_entropy_bits(
-                    train_eval["action_probs"], train_ds.a, train_ds.weights
-                ),
+                "pretext_ce_train_bits": ce_train,
+                "pretext_optimum_train_bits": optimum,
+                "pretext_gap_train_bits": ce_train - optimum,
                 "pretext_acc_full": full.weighted_accuracy(full_eval["predictions"]),
                 "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
             }
