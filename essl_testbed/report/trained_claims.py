@@ -24,6 +24,8 @@ PerSeed = dict[int, float]
 COLUMNS = (
     ("pretext acc", "pretext_acc"),
     ("pretext CE (bits)", "pretext_ce_bits"),
+    ("gap to optimum, train (bits)", "pretext_gap_train_bits"),
+    ("dead features", "feature_dead_units"),
     ("probe acc", "probe_acc"),
     ("random init", "probe_acc_random_init"),
     ("pixels", "probe_acc_pixels"),
@@ -31,8 +33,10 @@ COLUMNS = (
     ("normalised gain", "normalised_gain"),
     ("10-shot", "probe_acc_10shot"),
 )
-"""The columns of every condition table: held-out pretext numbers, the downstream probe and its
-baselines (all on held-out styles of unaugmented images)."""
+"""The columns of every condition table: held-out pretext numbers, the convergence certificate
+(cross-entropy above the exact optimum of the training styles; features dead on every
+training image), the downstream probe and its baselines (on held-out styles of unaugmented
+images)."""
 
 
 def per_seed(result: dict, key: str) -> PerSeed:
