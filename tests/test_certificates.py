@@ -68,3 +68,22 @@ def test_a_run_records_its_gap_and_feature_health():
     )
     assert run["pretext_gap_train_bits"] >= -1e-9
     assert {"feature_dead_units", "feature_std_random_init"} <= set(run) and not undeclared_keys(run)
+
+
+def test_the_codes_sharpness_is_its_mean_entropy_given_the_image():
+    """H(Z|X) from the joint with the latents equals the image-weighted mean entropy of q(z|x)."""
+    from essl_testbed.experiments.checks import bottleneck_information, code_table
+    from synthetic.config import TrainConfig
+    from synthetic.training import build_model
+
+    world, transform = presets.get("six-nine"), "rot4"
+    dataset = world.dataset(transform)
+    model = build_model(TrainConfig(model="bottleneck", n_codes=4), dataset, seed=0)
+    q = code_table(world, transform, dataset, model)
+    x_ids = world.x_ids(transform)[0]
+    latents = world.latent_table(transform).astype(np.float64)
+    p_x = np.bincount(x_ids.ravel(), weights=latents.ravel(), minlength=len(q))
+    rows = q[p_x > 0]
+    expected = float(p_x[p_x > 0] @ -(rows * np.log2(np.where(rows > 0, rows, 1))).sum(1)) / p_x.sum()
+    sharpness = bottleneck_information(world, transform, dataset, model)["H_Z_given_X"]
+    assert sharpness == pytest.approx(expected, abs=1e-9) and 0.01 < sharpness <= 2.0

@@ -7,6 +7,7 @@ module                                 commands
 ``essl_testbed.cli.prover``            ``prove``, ``statements``
 ``essl_testbed.cli.worlds``            ``worlds``, ``analyze``, ``show``, ``check``
 ``essl_testbed.cli.training``          ``train``, ``sweep``
+``essl_testbed.cli.tuning``            ``tune``
 ``essl_testbed.cli.reproduction``      ``reproduce``, ``forecast``
 ``essl_testbed.cli.course``            ``exercises``
 ``essl_testbed.cli.core``              the registry and the options several commands share
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import NoReturn
 
 # isort: off
-from . import prover, worlds, training, reproduction, course  # noqa: F401  (they register the commands, in help order)
+from . import prover, worlds, training, tuning, reproduction, course  # noqa: F401  (they register the commands, in help order)
 
 # isort: on
 from .core import COMMANDS, Command

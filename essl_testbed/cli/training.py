@@ -113,6 +113,7 @@ METRIC_NOTES = {
     "I_A_Z_given_C": "exact on the learned code",
     "I_A_C_given_Z": "explaining-away on the code",
     "H_C_given_Z": "exact on the learned code",
+    "H_Z_given_X": "exact: the code's sharpness (0: deterministic)",
     "seconds": "wall time per seed",
 }
 

@@ -77,5 +77,8 @@ def bottleneck_information(world: ExactWorld, transform: str, dataset: Any, mode
         "I_A_Z_given_C": mutual_information(J, "A", "Z", given="C"),
         "I_A_C_given_Z": mutual_information(J, "A", "C", given="Z"),
         "H_C_given_Z": entropy(J, "C", given="Z"),
+        # the code's sharpness: X is a function of the latents and Z reads only X, so
+        # H(Z | latents) = H(Z | X); 0 for a deterministic code
+        "H_Z_given_X": entropy(J, "Z", given=("C", "S", "Abar", "A")),
         "t1_residual": float(report.slack),
     }

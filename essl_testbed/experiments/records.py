@@ -105,6 +105,7 @@ class RunRecord(RunCore, total=False):
     I_A_Z_given_C: float
     I_A_C_given_Z: float
     H_C_given_Z: float
+    H_Z_given_X: float  # the code's sharpness (0: deterministic), part of its convergence certificate
     t1_residual: float
     information_plane: list[dict[str, float]]
     # seeds trained together as one batched model

@@ -1,0 +1,80 @@
+"""Equal tuning per arm on training styles only (essl_testbed.experiments.tuning)."""
+
+import pytest
+
+from essl_testbed.errors import ExperimentError
+from essl_testbed.experiments.spec import Experiment
+from essl_testbed.experiments.tuning import SearchSpace, tune_arms, validation_score
+from synthetic.config import TrainConfig
+
+SPACE = SearchSpace(lr=(1e-3, 1e-2), steps=(2, 5))
+
+
+def _arm(model: str, transform: str = "rot4") -> Experiment:
+    """An arm on a small world with held-out styles (448 rows under rot4)."""
+    return Experiment("random", transform, TrainConfig(model=model, batch_size=32))
+
+
+def test_no_held_out_style_reaches_the_tuner(monkeypatch):
+    """Every dataset the tuner trains on or scores holds training styles only."""
+    import synthetic.training as training
+    from essl_testbed.experiments.downstream import downstream_sets
+
+    seen = []
+
+    def watch(name):
+        original = getattr(training, name)
+
+        def wrapped(model, dataset, *args, **kwargs):
+            seen.append(dataset)
+            return original(model, dataset, *args, **kwargs)
+
+        monkeypatch.setattr(training, name, wrapped)
+
+    watch("train")
+    watch("evaluate")
+    tune_arms({"mlp": _arm("mlp")}, SPACE, n_trials=2, seeds=(0,))
+    split, _ = downstream_sets(_arm("mlp"), 0)
+    assert len(seen) == 4  # two trials, each trained once and scored once
+    assert all((split.part_of(d) < 2).all() for d in seen)
+    assert any((split.part_of(d) == 1).any() for d in seen)  # the validation styles are scored
+
+
+def test_every_arm_gets_the_same_trials_over_the_same_space(tmp_path):
+    arms = {"mlp": _arm("mlp"), "mlp-vflip": _arm("mlp", "vflip")}
+    results = tune_arms(arms, SPACE, n_trials=3, seeds=(0,), cache_dir=tmp_path)
+    assert [len(r.trials) for r in results.values()] == [3, 3]
+    settings = [[(t["lr"], t["steps"]) for t in r.trials] for r in results.values()]
+    assert settings[0] == settings[1]  # the seeded sampler draws the same settings for each arm
+    for trial in results["mlp"].trials:
+        assert SPACE.lr[0] <= trial["lr"] <= SPACE.lr[1] and SPACE.steps[0] <= trial["steps"] <= SPACE.steps[1]
+    curve = results["mlp"].curve
+    assert curve == sorted(curve, reverse=True) and curve[-1] == results["mlp"].best_score
+    assert len(list(tmp_path.rglob("seed0.json"))) == len({s for s in settings[0]}) * 2
+
+
+def test_a_choice_at_the_end_of_its_range_is_flagged():
+    narrow = SearchSpace(lr=(1e-3, 1.1e-3), steps=(2, 3))
+    result = tune_arms({"mlp": _arm("mlp")}, narrow, n_trials=2, seeds=(0,))["mlp"]
+    assert "steps" in result.on_edge  # 2 or 3: an end of the range either way
+    assert SearchSpace().on_edge({"lr": 1e-3, "steps": 600}) == []
+
+
+def test_the_score_is_the_gap_above_the_validation_optimum():
+    scored = validation_score(Experiment("random", "rot4", TrainConfig(model="mlp", steps=3)), 0)
+    assert scored["val_gap_bits"] == pytest.approx(scored["val_ce_bits"] - scored["val_optimum_bits"])
+    assert scored["val_gap_bits"] >= 0
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: tune_arms({"mlp": _arm("mlp")}, SPACE, n_trials=0),
+        lambda: tune_arms({"mlp": _arm("mlp")}, SearchSpace(extra={"no_such_knob": (0.1, 1.0)}), n_trials=1),
+        lambda: SearchSpace(lr=(1e-2, 1e-3)),
+        lambda: validation_score(Experiment("random", "rot4", TrainConfig(model="cnn", objective="strict")), 0),
+    ],
+)
+def test_bad_input_is_refused(call):
+    with pytest.raises(ExperimentError):
+        call()
