@@ -79,10 +79,11 @@ def _multinomial(
     k = Y.shape[1]
     W = params.reshape(k, -1)
     coef, intercept = W[:, :-1], W[:, -1]
-    raw = X @ coef.T + intercept
-    exp = np.exp(raw - raw.max(1, keepdims=True))  # plain numpy: scipy's softmax costs more than the data here
+    shifted = X @ coef.T + intercept
+    shifted -= shifted.max(1, keepdims=True)
+    exp = np.exp(shifted)  # plain numpy: scipy's softmax costs more than the data here
     total = exp.sum(1)
-    loss = float(w @ (np.log(total) - ((raw - raw.max(1, keepdims=True)) * Y).sum(1)))
+    loss = float(w @ (np.log(total) - (shifted * Y).sum(1)))
     residual = w[:, None] * (exp / total[:, None] - Y)
     grad = np.empty_like(W)
     grad[:, :-1] = residual.T @ X + l2 * coef
