@@ -90,16 +90,11 @@ def full_plan() -> list[tuple[str, str, int]]:
     or "sensitivity" for runs that only the sensitivity settings ask for."""
     from essl_testbed.experiments.budget import Runner
     from essl_testbed.report.claims import CLAIMS
-    from essl_testbed.report.reproduce import _Job, _Missing
+    from essl_testbed.report.reproduce import _Missing, plan_jobs
 
     out = Path(tempfile.mkdtemp())
     runner = Runner(FULL, out / "cache", log=lambda _: None)
-    jobs = [_Job(k, FULL, out) for k in CLAIMS]
-    trained = [k for k in CLAIMS if CLAIMS[k].trained]
-    for setting in FULL.sensitivity():
-        folder = out / "sensitivity" / setting.describe().replace(", ", "_").replace(" ", "")
-        folder.mkdir(parents=True, exist_ok=True)
-        jobs += [_Job(k, setting, folder, primary_only=True) for k in trained]
+    jobs = plan_jobs(list(CLAIMS), FULL, out, sensitivity=True)
     wanted: dict[tuple[str, int], tuple[str, str, int]] = {}
     for job in jobs:
         part = "sensitivity" if job.primary_only else "main"

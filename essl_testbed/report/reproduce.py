@@ -122,6 +122,18 @@ class _Job:
         return finding, (sum(bool(r.get("dead")) for r in cached.runs), len(cached.runs))
 
 
+def plan_jobs(keys: Sequence[str], budget: Budget, out: Path, sensitivity: bool) -> list[_Job]:
+    """Every claim of ``keys`` under ``budget`` and, with ``sensitivity``, every trained one
+    under each setting of :meth:`Budget.sensitivity` (its figures in its own folder)."""
+    jobs = [_Job(k, budget, out) for k in keys]
+    trained = [k for k in keys if CLAIMS[k].trained]
+    for setting in budget.sensitivity() if sensitivity and trained else ():
+        folder = out / "sensitivity" / setting.describe().replace(", ", "_").replace(" ", "")
+        folder.mkdir(parents=True, exist_ok=True)
+        jobs += [_Job(k, setting, folder, primary_only=True) for k in trained]
+    return jobs
+
+
 def _measure_all(
     jobs: Sequence[_Job],
     runner: Runner,
@@ -195,13 +207,8 @@ def reproduce(
         return done
 
     trained = [k for k in keys if CLAIMS[k].trained]
-    setting_jobs: dict[Budget, list[_Job]] = {}
-    if sensitivity and trained:
-        for setting in budget.sensitivity():
-            folder = out / "sensitivity" / setting.describe().replace(", ", "_").replace(" ", "")
-            folder.mkdir(parents=True, exist_ok=True)
-            setting_jobs[setting] = [_Job(k, setting, folder, primary_only=True) for k in trained]
-    again: dict[Budget, dict[str, tuple[Finding, tuple[int, int]]]] = {s: {} for s in setting_jobs}
+    jobs = plan_jobs(keys, budget, out, sensitivity)
+    again: dict[Budget, dict[str, tuple[Finding, tuple[int, int]]]] = {j.budget: {} for j in jobs if j.primary_only}
 
     def done(job: _Job, result: tuple[Finding, tuple[int, int]]) -> None:
         if not job.primary_only:
@@ -225,7 +232,6 @@ def reproduce(
             }
         write_report(claims(), out, header, time.perf_counter() - t0)
 
-    jobs = [_Job(k, budget, out) for k in keys] + [j for js in setting_jobs.values() for j in js]
     _measure_all(jobs, runner, done)
     final = claims()
     write_report(final, out, header, time.perf_counter() - t0)
