@@ -44,10 +44,15 @@ class LogisticModel:
         """Class probabilities ``(n, n_classes)``, columns in the order of the sorted labels."""
         raw = ((Z - self.mean) / self.scale) @ self.coef.T + self.intercept
         if self.coef.shape[0] == 1:
-            p = 0.5 + 0.5 * np.tanh(0.5 * raw[:, 0])
+            p = _logistic(raw[:, 0])
             return np.column_stack([1 - p, p])
         exp = np.exp(raw - raw.max(1, keepdims=True))
         return exp / exp.sum(1, keepdims=True)
+
+
+def _logistic(raw: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-raw), without overflow."""
+    return 0.5 + 0.5 * np.tanh(0.5 * raw)
 
 
 def _standardise(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +71,7 @@ def _binomial(params: np.ndarray, X: np.ndarray, y: np.ndarray, w: np.ndarray, l
     coef, intercept = params[:-1], params[-1]
     raw = X @ coef + intercept
     loss = float(w @ (np.logaddexp(0.0, raw) - y * raw))
-    residual = w * (0.5 + 0.5 * np.tanh(0.5 * raw) - y)  # the logistic function, without overflow
+    residual = w * (_logistic(raw) - y)
     grad = np.empty_like(params)
     grad[:-1] = X.T @ residual + l2 * coef
     grad[-1] = residual.sum()

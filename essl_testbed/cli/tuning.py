@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from .core import command, positive_int, print_json, seeds, world_and_transform
 
 
-def _range(kind: type) -> object:
+def _range(kind: type) -> Callable[[str], tuple]:
     def parse(text: str) -> tuple:
         try:
             low, high = (kind(part) for part in text.split(","))

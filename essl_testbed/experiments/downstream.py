@@ -204,12 +204,22 @@ def entropy_given_images(dataset: WorldDataset, labels: np.ndarray | None = None
     >>> round(entropy_given_images(ds), 6)   # a 6 turned half-way is a 9: A is unreadable
     1.0
     """
+    labels = dataset.a if labels is None else labels
+    return _given_images_bits(_image_label_table(dataset, labels, dataset.weights / dataset.weights.sum()))
+
+
+def _image_label_table(dataset: WorldDataset, labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weights summed per (distinct image, label)."""
     from theory import outcome_ids
 
-    labels = dataset.a if labels is None else labels
     x_ids, _ = outcome_ids(dataset.x.reshape(len(dataset), -1))
     table = np.zeros((x_ids.max() + 1, int(labels.max()) + 1))
-    np.add.at(table, (x_ids, labels), dataset.weights / dataset.weights.sum())
+    np.add.at(table, (x_ids, labels), weights)
+    return table
+
+
+def _given_images_bits(table: np.ndarray) -> float:
+    """H(label | image) of an (image, label) table of probabilities."""
     return _entropy_bits(table.ravel()) - _entropy_bits(table.sum(1))
 
 
@@ -221,15 +231,11 @@ def _entropy_bits(p: np.ndarray) -> float:
 def exact_limits(full: WorldDataset) -> dict[str, float]:
     """H(C), I(C;X) and the Bayes accuracy of C given X on a weighted set of images (X = the
     distinct images): no probe of any features of X does better on that set."""
-    from theory import outcome_ids
-
-    x_ids, _ = outcome_ids(full.x.reshape(len(full), -1))
-    table = np.zeros((x_ids.max() + 1, full.n_classes))
-    np.add.at(table, (x_ids, full.c), full.weights)
+    table = _image_label_table(full, full.c, full.weights)
     h_c = _entropy_bits(table.sum(0))
     return {
         "H_C": h_c,
-        "I_C_X0": h_c - entropy_given_images(full, full.c),
+        "I_C_X0": h_c - _given_images_bits(table),
         "bayes_acc_C_given_X0": float(table.max(1).sum()),
     }
 

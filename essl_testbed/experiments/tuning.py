@@ -92,7 +92,7 @@ class TuningResult:
 
 
 def _with_setting(experiment: Experiment, setting: Mapping[str, float]) -> Experiment:
-    return replace(experiment, train=replace(experiment.train, **{k: v for k, v in setting.items()}))
+    return replace(experiment, train=replace(experiment.train, **setting))
 
 
 def validation_score(experiment: Experiment, seed: int) -> dict[str, float]:
