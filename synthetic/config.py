@@ -63,6 +63,10 @@ class TrainConfig:
     feature_dim: int = _option(64, "encoder output size")
     width: int = _option(16, "channels of the first convolution (CNN, C4 CNN, bottleneck)")
     n_codes: int = _option(16, "codes of the categorical bottleneck")
+    readout_grid: int = _option(
+        0, "cells per side the encoder's readout pools to (0: the model's own, CNN 2 and C4 CNN 1; 1: global pooling)"
+    )
+    warmup: float = _option(0.0, "eliminate: share of the steps over which the reversal strength ramps from 0 to lam")
     device: str = _option("cpu", "cpu, cuda, cuda:N or auto")
 
     def __post_init__(self) -> None:
@@ -86,9 +90,15 @@ class TrainConfig:
             raise TrainConfigError(f"unknown aux label {self.aux!r}; valid: {', '.join(AUX_LABELS)}")
         if self.aux != "class" and self.mode == "normal":
             raise TrainConfigError(f"aux={self.aux!r} labels the head of add/eliminate; mode 'normal' has none")
-        for name in ("epochs", "steps", "batch_size", "feature_dim", "width", "n_codes"):
+        if self.readout_grid and self.model not in ("cnn", "c4cnn"):
+            raise TrainConfigError(f"readout_grid sets the CNN or C4 CNN readout; model {self.model!r} has none")
+        if not (isinstance(self.warmup, (int, float)) and not isinstance(self.warmup, bool) and 0 <= self.warmup <= 1):
+            raise TrainConfigError(f"warmup must be a share of the steps in [0, 1], got {self.warmup!r}")
+        if self.warmup and self.mode != "eliminate":
+            raise TrainConfigError(f"warmup ramps eliminate's reversal strength; mode {self.mode!r} has none")
+        for name in ("epochs", "steps", "batch_size", "feature_dim", "width", "n_codes", "readout_grid"):
             value = getattr(self, name)
-            counts = name in ("epochs", "steps")
+            counts = name in ("epochs", "steps", "readout_grid")
             if isinstance(value, bool) or not isinstance(value, int) or value < (0 if counts else 1):
                 kind = "a non-negative" if counts else "a positive"
                 raise TrainConfigError(f"{name} must be {kind} int, got {value!r}")
@@ -102,7 +112,7 @@ class TrainConfig:
         out = asdict(self)
         if not self.steps:
             del out["steps"]  # keeps the keys of epoch-budgeted experiments what they were
-        for name, default in (("aux", "class"), ("objective", "predict")):
+        for name, default in (("aux", "class"), ("objective", "predict"), ("readout_grid", 0), ("warmup", 0.0)):
             if out[name] == default:
                 del out[name]  # and those of every experiment from before the field existed
         return out

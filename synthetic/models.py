@@ -125,17 +125,20 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
 def _cnn(config: Any, dataset: Any) -> Any:
     from .nets import CNNEncoder
 
-    return _pretext_head(
-        CNNEncoder(dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim), config, dataset
+    encoder = CNNEncoder(
+        dataset.x.shape[1], width=config.width, feature_dim=config.feature_dim, readout_grid=config.readout_grid or 2
     )
+    return _pretext_head(encoder, config, dataset)
 
 
 @register("c4cnn", "a C4 group-equivariant CNN matched to the CNN's feature size and parameter count")
 def _c4cnn(config: Any, dataset: Any) -> Any:
     from .nets import matched_pair
 
+    # readout_grid g > 0 matches it against the CNN with the same readout; 0 against the default CNN
+    grids = {"readout_grid": config.readout_grid, "cnn_readout_grid": config.readout_grid} if config.readout_grid else {}
     return _pretext_head(
-        matched_pair(dataset.x.shape[1], config.feature_dim, cnn_width=config.width).c4, config, dataset
+        matched_pair(dataset.x.shape[1], config.feature_dim, cnn_width=config.width, **grids).c4, config, dataset
     )
 
 

@@ -44,9 +44,10 @@ def check(objective: str, transform: str, target: str = "A") -> None:
     if objective not in OBJECTIVES:
         raise TrainConfigError(f"unknown objective {objective!r}; valid: {', '.join(OBJECTIVES)}")
     if target != "A" and objective != "predict":
-        raise TrainConfigError(f"the supervised ceiling predicts the class; objective {objective!r} does not apply")
+        what = "the supervised ceiling predicts the class" if target == "C" else "the null control predicts a label"
+        raise TrainConfigError(f"{what}; objective {objective!r} does not apply")
     t = transforms.get(transform)
-    if objective == "predict" and target == "A" and t.n_actions < 2:
+    if objective == "predict" and target != "C" and t.n_actions < 2:
         raise TrainConfigError(f"objective 'predict' under {t.name!r}: a single action leaves nothing to predict")
     if objective == "strict":
         if t.n_actions < 2:

@@ -80,12 +80,16 @@ def train(
     if on_epoch is not None:
         history.append({"epoch": 0, **on_epoch(0, model)})
     schedule = config.batches_per_epoch(len(dataset))
+    ramp = reversal_ramp(model, config, sum(schedule))
+    step = 0
     for epoch, n_batches in enumerate(schedule, 1):
         model.train()
         # float64 sums on the device: no step waits for a value to reach the host
         total, correct, seen = (torch.zeros((), dtype=torch.float64, device=device) for _ in range(3))
         order = torch.randperm(len(dataset), generator=generator).to(device)
         for batch in order.split(config.batch_size)[:n_batches]:
+            ramp(step)
+            step += 1
             weights = w[batch]
             loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], weights)
             optimiser.zero_grad()
@@ -102,6 +106,34 @@ def train(
         if progress is not None:
             progress(epoch)
     return history
+
+
+def reversal_ramp(model: PretextNetwork, config: TrainConfig, total_steps: int) -> Callable[[int], None]:
+    """``ramp(step)`` sets the model's gradient-reversal strength before that step: ``lam``
+    throughout, or with ``config.warmup`` rising linearly from 0 over that share of the steps
+    (an adversary at full strength from step 0 can collapse the encoder before it learns A).
+
+    >>> from synthetic.nets.gradient_reversal import GradientReversal
+    >>> net = torch.nn.Sequential(GradientReversal())
+    >>> ramp = reversal_ramp(net, TrainConfig(mode="eliminate", lam=2.0, warmup=0.5), total_steps=4)
+    >>> [(ramp(s), net[0].lambda_)[1] for s in range(4)]
+    [1.0, 2.0, 2.0, 2.0]
+    """
+    from .nets.gradient_reversal import GradientReversal
+
+    if not config.warmup:
+        return lambda step: None
+    modules = model.modules() if isinstance(model, torch.nn.Module) else ()
+    layers = [m for m in modules if isinstance(m, GradientReversal)]
+    if not layers:
+        raise TrainConfigError(f"warmup {config.warmup:g}: model {config.model!r} has no gradient-reversal layer")
+    ramp_steps = config.warmup * total_steps
+
+    def ramp(step: int) -> None:
+        for layer in layers:
+            layer.lambda_ = config.lam * min(1.0, (step + 1) / ramp_steps)
+
+    return ramp
 
 
 @torch.no_grad()

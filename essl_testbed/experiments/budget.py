@@ -165,7 +165,7 @@ class Runner:
                 plans[label] = (experiment, None)
                 continue
             ceiling_request = {
-                k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective")
+                k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective", "target", "warmup")
             }
             # The ceiling trains on the downstream images, the same for every transformation: one
             # fixed transformation names it, so every task of a world shares one cached ceiling.

@@ -112,6 +112,25 @@ def relabel_by_class(dataset: WorldDataset) -> WorldDataset:
     return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes, "labels": "C"})
 
 
+def independent_labels(dataset: WorldDataset) -> WorldDataset:
+    """The null control's dataset: the same images, each with every label value at the
+    label's marginal probability, so that the label is exactly independent of X (I = 0) and
+    its optimum H(label | X) is H(label). Training on it is training on a task with nothing to
+    learn, whatever the world.
+
+    >>> from synthetic.worlds import presets
+    >>> null = independent_labels(presets.get("six-nine").dataset("rot4"))
+    >>> round(entropy_given_images(null), 6), null.labels
+    (2.0, 'null')
+    """
+    k = dataset.n_actions
+    marginal = np.bincount(dataset.a, weights=dataset.weights, minlength=k)
+    index = np.repeat(np.arange(len(dataset)), k)
+    labels = np.tile(np.arange(k), len(dataset))
+    weights = dataset.weights[index] * marginal[labels]
+    return WorldDataset(**{**dataset.subset(index).__dict__, "a": labels, "weights": weights, "labels": "null"})
+
+
 def _with_c(dataset: WorldDataset, labels: np.ndarray) -> WorldDataset:
     return WorldDataset(**{**dataset.__dict__, "c": labels, "n_classes": int(labels.max()) + 1})
 

@@ -46,7 +46,7 @@ class _SeedRun:
         from synthetic.objectives import relabel_by_instance
         from synthetic.training import build_model
 
-        from .downstream import downstream_sets, relabel_by_class, with_aux_label
+        from .downstream import downstream_sets, independent_labels, relabel_by_class, with_aux_label
 
         self.experiment, self.seed, self.world, self.exact = experiment, seed, world, exact
         self.split, self.downstream = downstream_sets(experiment, seed)
@@ -55,6 +55,8 @@ class _SeedRun:
             parts = self.split.apply(self.full, merge_validation=True)
         else:
             self.full = with_aux_label(world.dataset(experiment.transform), experiment.train.aux)
+            if experiment.target == "null":
+                self.full = independent_labels(self.full)
             if experiment.train.objective in ("instance", "contrastive"):
                 self.full = relabel_by_instance(self.full)
             parts = self.split.apply(self.full, merge_validation=True)
@@ -230,6 +232,8 @@ def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] |
 
 def check_ensemble(experiment: Experiment, size: int) -> None:
     """An :class:`ExperimentError` when ``size`` > 1 seeds of ``experiment`` cannot be batched."""
+    if size > 1 and experiment.train.warmup:
+        raise ExperimentError("ensembles train at one reversal strength; warmup trains one seed at a time (--ensemble 1)")
     if size > 1 and experiment.train.objective != "predict":
         raise ExperimentError(
             f"ensembles batch the 'predict' objective's heads; objective {experiment.train.objective!r} trains one "

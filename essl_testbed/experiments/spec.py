@@ -27,7 +27,9 @@ from synthetic.worlds.interface import World
 
 from ..errors import ExperimentError
 
-__all__ = ["CACHE_VERSION", "Experiment", "world_fingerprint"]
+__all__ = ["CACHE_VERSION", "TARGETS", "Experiment", "world_fingerprint"]
+
+TARGETS = ("A", "C", "null")
 
 CACHE_VERSION = 5  # the numerics version: bump when a change to training or evaluation makes cached runs stale
 # (5: the probe's own L-BFGS fit, synthetic.logistic, in place of scikit-learn's)
@@ -44,8 +46,10 @@ def world_fingerprint(world: World) -> str:
 class Experiment:
     """A world preset (with a base augmentation and overrides), a transformation, a training
     configuration, how often the bottleneck's exact information is computed, and the
-    ``target`` the network is trained on: "A" (the pretext task) or "C" (the supervised
-    ceiling: the same encoder trained on the class of the downstream training images)."""
+    ``target`` the network is trained on: "A" (the pretext task), "C" (the supervised
+    ceiling: the same encoder trained on the class of the downstream training images) or
+    "null" (the null control: A's values drawn independently of X, see
+    :func:`~essl_testbed.experiments.downstream.independent_labels`)."""
 
     world: str
     transform: str
@@ -56,8 +60,11 @@ class Experiment:
     target: str = "A"
 
     def __post_init__(self) -> None:
-        if self.target not in ("A", "C"):
-            raise ExperimentError(f"target must be 'A' (pretext) or 'C' (supervised ceiling), got {self.target!r}")
+        if self.target not in TARGETS:
+            raise ExperimentError(
+                f"target must be 'A' (pretext), 'C' (supervised ceiling) or 'null' (labels independent of X), "
+                f"got {self.target!r}"
+            )
         if isinstance(self.info_every, bool) or not isinstance(self.info_every, int) or self.info_every < 1:
             raise ExperimentError(f"info_every must be a positive int, got {self.info_every!r}")
         if not isinstance(self.train, TrainConfig):
@@ -123,4 +130,4 @@ class Experiment:
         if self.target == "C":
             return f"{self.world}/supervised/{self.train.model}"
         last = self.train.mode if self.train.objective == "predict" else self.train.objective
-        return f"{self.world}/{self.transform}/{self.train.model}/{last}"
+        return f"{self.world}/{self.transform}/{self.train.model}/{last}" + ("/null" if self.target == "null" else "")

@@ -146,25 +146,32 @@ class Encoder(nn.Module):
 
 
 class CNNEncoder(Encoder):
-    """Three 3x3 conv layers (widths w, 2w, 2w), GroupNorm, ReLU, two halvings, then a
-    2x2 adaptive pool, flatten and a linear readout with ReLU to ``feature_dim``.
+    """Three 3x3 conv layers (widths w, 2w, 2w), GroupNorm, ReLU, two halvings, then an
+    adaptive pool to ``readout_grid`` x ``readout_grid`` cells (2 keeps orientation; 1 is
+    global average pooling), flatten and a linear readout with ReLU to ``feature_dim``.
 
     >>> CNNEncoder(3, width=16, feature_dim=64).n_parameters
     22672
+    >>> CNNEncoder(3, width=16, feature_dim=64, readout_grid=1).n_parameters
+    16528
     """
 
-    def __init__(self, in_channels: int, width: int = 16, feature_dim: int = 64):
+    def __init__(self, in_channels: int, width: int = 16, feature_dim: int = 64, readout_grid: int = 2):
         super().__init__(in_channels, feature_dim)
         self.width = positive_int(width, "width")
+        self.readout_grid = positive_int(readout_grid, "readout_grid")
         channels = [in_channels, width, 2 * width, 2 * width]
         self.convs = nn.ModuleList(
             nn.Conv2d(c_in, c_out, 3, padding=1, bias=False) for c_in, c_out in zip(channels, channels[1:])
         )
         self.norms = nn.ModuleList(nn.GroupNorm(norm_groups(c), c) for c in channels[1:])
-        self.readout = nn.Linear(channels[-1] * 4, feature_dim)
+        self.readout = nn.Linear(channels[-1] * readout_grid**2, feature_dim)
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"in_channels": self.in_channels, "width": self.width, "feature_dim": self.feature_dim}
+        out: dict[str, object] = {"in_channels": self.in_channels, "width": self.width, "feature_dim": self.feature_dim}
+        if self.readout_grid != 2:
+            out["readout_grid"] = self.readout_grid
+        return out
 
     def feature_map(self, x: torch.Tensor) -> torch.Tensor:
         """The last conv layer's map ``(N, 2 * width, ceil(H / 4), ceil(H / 4))``."""
@@ -178,8 +185,8 @@ class CNNEncoder(Encoder):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         features = self.feature_map(x)
         # where halving gives 2x2 it makes adaptive pooling's bins, through its faster path
-        halves_to_two = (features.shape[-1] + 1) // 2 == 2
-        pooled = halve_spatial(features) if halves_to_two else F.adaptive_avg_pool2d(features, 2)
+        halves_to_grid = self.readout_grid == 2 and (features.shape[-1] + 1) // 2 == 2
+        pooled = halve_spatial(features) if halves_to_grid else F.adaptive_avg_pool2d(features, self.readout_grid)
         return F.relu(self.readout(pooled.flatten(1)))
 
 

@@ -59,6 +59,7 @@ def matched_pair(
     cnn_width: int = 16,
     c4_width: int | None = None,
     readout_grid: int = 1,
+    cnn_readout_grid: int = 2,
 ) -> MatchedPair:
     """Build a CNN (``cnn_width``) and a C4 CNN with the same ``feature_dim``.
 
@@ -66,10 +67,12 @@ def matched_pair(
     closest to the CNN's (the smaller width on ties). (The CNN's dense readout grows as
     ``8 * cnn_width * feature_dim``, the C4 readout as ``2 * c4_width * feature_dim``, so at
     large ``feature_dim`` the matched C4 width exceeds the CNN's.) Build inside
-    :func:`synthetic.nets.runtime.seeded` for reproducible weights.
+    :func:`synthetic.nets.runtime.seeded` for reproducible weights. ``readout_grid`` and
+    ``cnn_readout_grid``: the cells per side each readout keeps (the same value for both makes
+    equivariance the only difference between the two).
     """
     positive_int(cnn_width, "cnn_width")
-    cnn = CNNEncoder(in_channels, width=cnn_width, feature_dim=feature_dim)
+    cnn = CNNEncoder(in_channels, width=cnn_width, feature_dim=feature_dim, readout_grid=cnn_readout_grid)
     if c4_width is None:
         target = cnn.n_parameters
         c4_width = min(

@@ -46,7 +46,8 @@ class WorldDataset:
       "C", "A", "image" for real data;
     * ``groups``: name -> int64 (N,) values ``split`` can hold out (latents and style knobs);
     * ``labels``: what ``a`` holds: "A" (the action), "C" (the class, for the supervised
-      ceiling) or "instance" (:func:`synthetic.objectives.relabel_by_instance`).
+      ceiling), "instance" (:func:`synthetic.objectives.relabel_by_instance`) or "null" (A's
+      values independent of X, the null control).
     """
 
     x: np.ndarray
