@@ -136,7 +136,9 @@ def _c4cnn(config: Any, dataset: Any) -> Any:
     from .nets import matched_pair
 
     # readout_grid g > 0 matches it against the CNN with the same readout; 0 against the default CNN
-    grids = {"readout_grid": config.readout_grid, "cnn_readout_grid": config.readout_grid} if config.readout_grid else {}
+    grids = (
+        {"readout_grid": config.readout_grid, "cnn_readout_grid": config.readout_grid} if config.readout_grid else {}
+    )
     return _pretext_head(
         matched_pair(dataset.x.shape[1], config.feature_dim, cnn_width=config.width, **grids).c4, config, dataset
     )

@@ -13,6 +13,7 @@ from cases import slow_cases
 from essl_testbed.errors import UnknownClaim
 from essl_testbed.experiments import Budget
 from essl_testbed.report import CLAIMS, ClaimContext, Verdict, reproduce
+from essl_testbed.report.claims import Finding
 from essl_testbed.report.reproduce import decide_primaries, primary_family
 
 PRIMARY_FAMILY = primary_family()
@@ -65,7 +66,9 @@ def _effect(key: str, request: dict) -> float:
         return 1.0 if request.get("objective") == "strict" and model == "cnn" else 0.0
     if key == "instance_discrimination":
         return 1.0 if request.get("objective") == "instance" else 0.0
-    return 1.0  # hidden_task (gain over random init) and information_plane (rise of I(C;Z))
+    if key == "hidden_task":
+        return 0.0 if request.get("target") == "null" else 1.0
+    return 1.0  # information_plane (rise of I(C;Z))
 
 
 METRICS = (
@@ -96,7 +99,9 @@ class CannedRunner:
         phase = zlib.crc32(repr(sorted(condition.items())).encode()) % 2
         runs = []
         for seed in self.seeds:
-            value = 0.5 + effect + self.spread * (-1) ** (seed + phase)
+            # a control (the null control, a baseline) is noise-free, so that its contrast keeps the noise
+            noise = 0.0 if request.get("target") == "null" else self.spread * (-1) ** (seed + phase)
+            value = 0.5 + effect + noise
             run = {
                 "seed": seed,
                 "dead": False,
@@ -107,12 +112,14 @@ class CannedRunner:
                 "probe_gain_carrier": value - 0.5,
                 "probe_gain_marker": 0.0,
                 **dict.fromkeys(("probe_acc_carrier_random_init", "probe_acc_marker_random_init"), 0.5),
-                "I_A_Z": 1.0,
+                "pretext_gap_train_bits": 0.0,
+                "history": [{"epoch": e, "loss": 1.0} for e in range(1, 11)],
+                "I_A_Z": 2.0,  # past every class-blind point
                 "I_C_Z": value,
                 "t1_residual": 0.0,
                 "information_plane": [
                     {"epoch": 0, "I_A_Z": 0.0, "I_C_Z": 0.5},
-                    {"epoch": 1, "I_A_Z": 1.0, "I_C_Z": value},
+                    {"epoch": 1, "I_A_Z": 2.0, "I_C_Z": value},
                 ],
             }
             runs.append(run)
@@ -138,7 +145,7 @@ SCENARIOS = {
 def _canned_verdict(key: str, size: float, spread: float, tmp_path: Path) -> Verdict:
     spec = CLAIMS[key]
     finding = spec.evaluate(ClaimContext(CannedRunner(key, size, spread), tmp_path, primary_only=True))  # type: ignore[arg-type]
-    return decide_primaries({key: finding.primary})[key][2]
+    return decide_primaries({key: finding})[key][2]
 
 
 @pytest.mark.parametrize("key", slow_cases(PRIMARY_FAMILY, {"information_plane", "modes", "seven_trained_natural10"}))
@@ -148,9 +155,9 @@ def test_each_trained_claim_writes_its_whole_finding(key, tmp_path):
     finding = CLAIMS[key].evaluate(ClaimContext(runner, tmp_path))  # type: ignore[arg-type]
     assert finding.table and finding.primary
     assert finding.figure is None or (tmp_path / finding.figure).exists()
-    full = decide_primaries({key: finding.primary})[key][0].mean
+    full = decide_primaries({key: finding})[key][0].mean
     again = CLAIMS[key].evaluate(ClaimContext(runner, tmp_path, primary_only=True))  # type: ignore[arg-type]
-    assert decide_primaries({key: again.primary})[key][0].mean == full
+    assert decide_primaries({key: again})[key][0].mean == full
 
 
 @pytest.mark.parametrize("key", PRIMARY_FAMILY)
@@ -176,7 +183,7 @@ class SeedTrendRunner(CannedRunner):
         return result
 
 
-BETWEEN_CONDITIONS = [k for k in PRIMARY_FAMILY if k not in ("hidden_task", "information_plane")]  # within-run
+BETWEEN_CONDITIONS = [k for k in PRIMARY_FAMILY if k != "information_plane"]  # within-run
 
 
 @pytest.mark.parametrize("key", BETWEEN_CONDITIONS)
@@ -187,7 +194,7 @@ def test_primary_differences_are_paired_by_seed(key, tmp_path):
 
 def test_the_family_holds_one_equivalence_claim_and_adjusts_over_all():
     assert [k for k in PRIMARY_FAMILY if CLAIMS[k].contrast.direction == 0] == ["hidden_task"]
-    weak = {"equivariant_model": {s: 0.01 + 0.02 * (s % 2) for s in range(5)}}  # p near 0.06 / 8 claims
+    weak = {"equivariant_model": Finding(None, "", primary={s: 0.01 + 0.02 * (s % 2) for s in range(5)})}  # p near 0.06
     decided = decide_primaries(weak)["equivariant_model"]
     assert decided[1] == pytest.approx(min(1.0, len(PRIMARY_FAMILY) * decided[0].p))
 

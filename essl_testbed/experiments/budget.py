@@ -7,8 +7,14 @@ into an :class:`~essl_testbed.experiments.spec.Experiment` under that budget, ru
 (cached under one folder), and sets the supervised ceiling of the same encoder beside
 every run.
 
->>> FULL.seeds == tuple(range(10)), QUICK.steps
-(True, 150)
+With a :class:`~essl_testbed.experiments.tuning.Tuning` (the full profile), every arm a
+claim trains is first tuned with the same trials on training styles of its own seeds, and
+its runs use the chosen setting (:meth:`Runner.many`).
+
+>>> FULL.seeds == tuple(range(10)), QUICK.steps, QUICK.tuning is None
+(True, 150, True)
+>>> FULL.describe()
+'lr 0.001, 2000 steps, tuned: 8 trials per arm on seed 100, lr 0.0001-0.01, steps 200-2000'
 >>> [b.describe() for b in FULL.sensitivity()][:2]
 ['lr 0.0003, 2000 steps', 'lr 0.003, 2000 steps']
 """
@@ -24,6 +30,7 @@ from typing import Any, TypeVar
 from ..errors import ExperimentError
 from .records import SeedsResult
 from .spec import Experiment
+from .tuning import Tuning, tune_missing, with_setting
 
 K = TypeVar("K")
 
@@ -32,12 +39,14 @@ __all__ = ["FULL", "QUICK", "Budget", "Runner"]
 
 @dataclass(frozen=True)
 class Budget:
-    """Training effort: optimiser steps per run, batch size, learning rate and seeds."""
+    """Training effort: optimiser steps per run, batch size, learning rate and seeds, and the
+    tuning every arm gets first (None: every arm trains at ``lr`` and ``steps``)."""
 
     steps: int = 2000
     batch_size: int = 64
     seeds: tuple[int, ...] = tuple(range(10))
     lr: float = 1e-3
+    tuning: Tuning | None = None
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size"):
@@ -48,25 +57,27 @@ class Budget:
             raise ExperimentError("a budget needs at least one seed")
 
     def describe(self) -> str:
-        return f"lr {self.lr:g}, {self.steps} steps"
+        tuned = f", tuned: {self.tuning.describe()}" if self.tuning is not None else ""
+        return f"lr {self.lr:g}, {self.steps} steps{tuned}"
 
     def sensitivity(self, n_seeds: int = 5) -> list[Budget]:
         """The settings each primary contrast is rerun under: learning rate 3e-4 and 3e-3, and
         half (at least one step) and twice the steps, each varied alone from this budget, on
-        ``n_seeds`` seeds."""
+        ``n_seeds`` seeds, untuned (every arm moved together)."""
         seeds = self.seeds[:n_seeds]
         return [
-            replace(self, lr=self.lr * 0.3, seeds=seeds),
-            replace(self, lr=self.lr * 3, seeds=seeds),
-            replace(self, steps=max(1, self.steps // 2), seeds=seeds),
-            replace(self, steps=self.steps * 2, seeds=seeds),
+            replace(self, lr=self.lr * 0.3, seeds=seeds, tuning=None),
+            replace(self, lr=self.lr * 3, seeds=seeds, tuning=None),
+            replace(self, steps=max(1, self.steps // 2), seeds=seeds, tuning=None),
+            replace(self, steps=self.steps * 2, seeds=seeds, tuning=None),
         ]
 
 
 CEILING_TRANSFORM = "rot4"
 
-FULL = Budget()
-"""The full profile: 2,000 steps, 10 seeds, and the sensitivity settings."""
+FULL = Budget(tuning=Tuning())
+"""The full profile: every arm tuned (8 trials on seed 100), then 10 seeds at its chosen
+setting, and the sensitivity settings."""
 QUICK = Budget(steps=150, seeds=(0, 1, 2, 3, 4))
 """The quick profile: 150 steps, 5 seeds, no sensitivity settings."""
 
@@ -85,6 +96,8 @@ class Runner:
     ):
         self.budget, self.cache, self.device, self.log, self.executor = budget, cache, device, log, executor
         self.ceilings = ceilings
+        self.studies: dict[str, dict] = {}
+        """experiment key (untuned) -> the tuning study of each arm this runner trained."""
 
     def under(self, budget: Budget, ceilings: bool = True) -> Runner:
         """The same runner with another budget (same cache, device and executor)."""
@@ -146,7 +159,7 @@ class Runner:
         >>> sorted(runner.plan({"a": {"world": "six-nine", "transform": "rot2"}}))   # the task, its ceiling
         ['six-nine/rot2/cnn/normal', 'six-nine/supervised/cnn']
         """
-        plans = self._plans(requests)
+        plans = self._tuned(self._plans(requests))
         experiments = list({e.key(): e for pair in plans.values() for e in pair if e is not None}.values())
         done = dict(zip((e.key() for e in experiments), self._seeds(experiments)))
         return {label: self._with_ceiling(done, experiment, ceiling) for label, (experiment, ceiling) in plans.items()}
@@ -154,6 +167,22 @@ class Runner:
     def plan(self, requests: Mapping[K, Mapping[str, Any]]) -> list[str]:
         """The labels of the experiments :meth:`many` would train for ``requests``."""
         return sorted({e.label() for pair in self._plans(requests).values() for e in pair if e is not None})
+
+    def tune(self, arms: list[Experiment]) -> dict[str, dict]:
+        """experiment key -> study of every arm, tuned now where the cache lacks it."""
+        assert self.budget.tuning is not None
+        return tune_missing(self.cache, arms, self.budget.tuning, self.executor, self.log)
+
+    def _tuned(
+        self, plans: dict[K, tuple[Experiment, Experiment | None]]
+    ) -> dict[K, tuple[Experiment, Experiment | None]]:
+        """The plans with every arm at its tuned setting (the supervised ceilings stay as they are)."""
+        if self.budget.tuning is None:
+            return plans
+        arms = {e.key(): e for e, _ in plans.values()}
+        studies = self.tune(list(arms.values()))
+        self.studies.update({key: {**studies[key], "label": arms[key].label()} for key in arms})
+        return {label: (with_setting(e, studies[e.key()]["best"]), c) for label, (e, c) in plans.items()}
 
     def _plans(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, tuple[Experiment, Experiment | None]]:
         plans: dict[K, tuple[Experiment, Experiment | None]] = {}
@@ -165,7 +194,9 @@ class Runner:
                 plans[label] = (experiment, None)
                 continue
             ceiling_request = {
-                k: v for k, v in request.items() if k not in ("mode", "lam", "base_aug", "aux", "objective", "target", "warmup")
+                k: v
+                for k, v in request.items()
+                if k not in ("mode", "lam", "base_aug", "aux", "objective", "target", "warmup")
             }
             # The ceiling trains on the downstream images, the same for every transformation: one
             # fixed transformation names it, so every task of a world shares one cached ceiling.

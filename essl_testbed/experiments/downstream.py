@@ -112,6 +112,20 @@ def relabel_by_class(dataset: WorldDataset) -> WorldDataset:
     return WorldDataset(**{**dataset.__dict__, "a": dataset.c, "n_actions": dataset.n_classes, "labels": "C"})
 
 
+def pretext_rows(experiment: Experiment, world: Any) -> WorldDataset:
+    """The rows a pretext run trains on, every style: the world's dataset under the transform,
+    with add/eliminate's head label, the null control's independent labels, or the instance
+    labels of the instance objectives."""
+    from synthetic.objectives import relabel_by_instance
+
+    rows = with_aux_label(world.dataset(experiment.transform), experiment.train.aux)
+    if experiment.target == "null":
+        rows = independent_labels(rows)
+    if experiment.train.objective in ("instance", "contrastive"):
+        rows = relabel_by_instance(rows)
+    return rows
+
+
 def independent_labels(dataset: WorldDataset) -> WorldDataset:
     """The null control's dataset: the same images, each with every label value at the
     label's marginal probability, so that the label is exactly independent of X (I = 0) and

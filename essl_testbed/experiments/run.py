@@ -43,10 +43,9 @@ class _SeedRun:
     training."""
 
     def __init__(self, experiment: Experiment, seed: int, world: Any, exact: dict | None):
-        from synthetic.objectives import relabel_by_instance
         from synthetic.training import build_model
 
-        from .downstream import downstream_sets, independent_labels, relabel_by_class, with_aux_label
+        from .downstream import downstream_sets, pretext_rows, relabel_by_class
 
         self.experiment, self.seed, self.world, self.exact = experiment, seed, world, exact
         self.split, self.downstream = downstream_sets(experiment, seed)
@@ -54,11 +53,7 @@ class _SeedRun:
             self.full = relabel_by_class(self.downstream["full"])
             parts = self.split.apply(self.full, merge_validation=True)
         else:
-            self.full = with_aux_label(world.dataset(experiment.transform), experiment.train.aux)
-            if experiment.target == "null":
-                self.full = independent_labels(self.full)
-            if experiment.train.objective in ("instance", "contrastive"):
-                self.full = relabel_by_instance(self.full)
+            self.full = pretext_rows(experiment, world)
             parts = self.split.apply(self.full, merge_validation=True)
         self.train_ds, self.test_ds = parts["train"], parts["test"]
         self.model = build_model(experiment.train, self.train_ds, seed)
@@ -124,7 +119,15 @@ class _SeedRun:
                 "ce_A_bits": weighted_cross_entropy_bits(full_eval["action_probs"], full.a, full.weights),
             }
         if objective == "instance":
-            return {"pretext_acc": train_ds.weighted_accuracy(evaluate(model, train_ds, device)["predictions"])}
+            scored = evaluate(model, train_ds, device)
+            ce_train = weighted_cross_entropy_bits(scored["action_probs"], train_ds.a, train_ds.weights)
+            optimum = entropy_given_images(train_ds)
+            return {
+                "pretext_acc": train_ds.weighted_accuracy(scored["predictions"]),
+                "pretext_ce_train_bits": ce_train,
+                "pretext_optimum_train_bits": optimum,
+                "pretext_gap_train_bits": ce_train - optimum,
+            }
         if objective == "contrastive":
             return {"pretext_acc": history[-1]["train_pretext_acc"]}
         model.eval()
@@ -233,7 +236,9 @@ def run_one(experiment: Experiment, seed: int, progress: Callable[[int], None] |
 def check_ensemble(experiment: Experiment, size: int) -> None:
     """An :class:`ExperimentError` when ``size`` > 1 seeds of ``experiment`` cannot be batched."""
     if size > 1 and experiment.train.warmup:
-        raise ExperimentError("ensembles train at one reversal strength; warmup trains one seed at a time (--ensemble 1)")
+        raise ExperimentError(
+            "ensembles train at one reversal strength; warmup trains one seed at a time (--ensemble 1)"
+        )
     if size > 1 and experiment.train.objective != "predict":
         raise ExperimentError(
             f"ensembles batch the 'predict' objective's heads; objective {experiment.train.objective!r} trains one "

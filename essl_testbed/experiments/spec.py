@@ -130,4 +130,7 @@ class Experiment:
         if self.target == "C":
             return f"{self.world}/supervised/{self.train.model}"
         last = self.train.mode if self.train.objective == "predict" else self.train.objective
-        return f"{self.world}/{self.transform}/{self.train.model}/{last}" + ("/null" if self.target == "null" else "")
+        extras = [self.train.aux] if self.train.aux != "class" else []
+        extras += [f"readout {self.train.readout_grid}"] if self.train.readout_grid else []
+        extras += ["null"] if self.target == "null" else []
+        return "/".join([self.world, self.transform, self.train.model, last, *extras])

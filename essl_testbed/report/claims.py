@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..errors import TestbedError
 from ..experiments.budget import Runner
-from .statistics import Contrast, PairedResult, Verdict
+from .statistics import ArmCertificate, Contrast, PairedResult, Verdict
 
 __all__ = ["CLAIMS", "Claim", "ClaimContext", "ClaimSpec", "Finding", "Verdict", "claim"]
 
@@ -38,7 +38,8 @@ class Finding:
     """What a claim's evaluation returns: the verdict (None for a trained claim, whose verdict
     the reproduction decides), a sentence with the numbers, a table, a figure file name (in the
     output folder), the numbers for ``results.json``, and for a trained claim the per-seed
-    differences of its primary contrast and of its secondary contrasts (reported, not voted)."""
+    differences of its primary contrast and of its secondary contrasts (reported, not voted),
+    and the convergence certificate of each arm the primary compares."""
 
     verdict: Verdict | None
     text: str
@@ -47,6 +48,7 @@ class Finding:
     numbers: dict = field(default_factory=dict)
     primary: dict[int, float] = field(default_factory=dict)
     secondary: dict[str, dict[int, float]] = field(default_factory=dict)
+    arms: tuple[ArmCertificate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ class ClaimSpec:
 @dataclass(frozen=True)
 class Claim:
     """A claim and what the testbed found; for a trained claim also the statistics of its
-    primary contrast and, in the full profile, the verdicts under each sensitivity setting."""
+    primary contrast (None when it had fewer than 2 seeds), in the full profile the verdicts
+    under each sensitivity setting, and the tuning study of each arm it trained."""
 
     spec: ClaimSpec
     finding: Finding
@@ -88,6 +91,7 @@ class Claim:
     p_adjusted: float | None = None
     sensitivity: dict[str, dict] = field(default_factory=dict)
     dead_runs: tuple[int, int] = (0, 0)
+    studies: dict[str, dict] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -7,7 +7,7 @@ from ..experiments.tables import markdown_table, mean_std
 from .claims import ClaimContext, Finding, Verdict, claim
 from .figures import seeds_figure
 from .statistics import Contrast
-from .trained_claims import BASE_CONTROL, condition_table, minus, per_seed, run_numbers
+from .trained_claims import BASE_CONTROL, certificate, condition_table, minus, per_seed, run_numbers
 
 STRICT_WORLD = "natural"
 """The world of the strict-equivariance claim: its rotations are class-relevant (rot4)."""
@@ -46,8 +46,12 @@ def claim_strict_equivariance(ctx: ClaimContext) -> Finding:
     )
     probe = {k: per_seed(r, "probe_acc") for k, r in results.items()}
     primary = minus(probe[("cnn", "strict")], probe[("cnn", "predict")])
+    arms = (
+        certificate("strict", results[("cnn", "strict")], "plateau"),
+        certificate("cross-entropy", results[("cnn", "predict")]),
+    )
     if ctx.primary_only:
-        return Finding(None, "", primary=primary)
+        return Finding(None, "", primary=primary, arms=arms)
     labels = {(m, o): f"{m}, {'strict equivariance' if o == 'strict' else 'cross-entropy'}" for m, o in results}
     figure = seeds_figure(
         ctx.out / "strict_equivariance.png",
@@ -105,6 +109,7 @@ def claim_strict_equivariance(ctx: ClaimContext) -> Finding:
                 per_seed(results[("cnn", "predict")], "normalised_gain"),
             ),
         },
+        arms,
     )
 
 
@@ -136,8 +141,9 @@ def claim_instance_discrimination(ctx: ClaimContext) -> Finding:
     )
     probe = {t: per_seed(r, "probe_acc") for t, r in results.items()}
     primary = minus(probe["instance"], probe["d4"])
+    arms = (certificate("instance, N-way", results["instance"]), certificate("d4", results["d4"]))
     if ctx.primary_only:
-        return Finding(None, "", primary=primary)
+        return Finding(None, "", primary=primary, arms=arms)
     from synthetic.worlds import presets
     from synthetic.worlds.targets import TARGET_KEYS, target_chain
 
@@ -185,6 +191,7 @@ def claim_instance_discrimination(ctx: ClaimContext) -> Finding:
             "contrastive - d4": minus(probe["contrastive"], probe["d4"]),
             f"contrastive - N-way (alike within ±{SAME_MARGIN})": minus(probe["contrastive"], probe["instance"]),
         },
+        arms,
     )
 
 

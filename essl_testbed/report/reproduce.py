@@ -29,7 +29,7 @@ from ..experiments.spec import Experiment
 from ..experiments.sweep import run_experiments, train_missing
 from . import class_need_claims, exact_claims, forecast_claims, objective_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
-from .statistics import PairedResult, decide, holm, paired_contrast
+from .statistics import PairedResult, certified, decide, holm, paired_contrast
 from .writer import write_report
 
 __all__ = ["decide_primaries", "primary_family", "reproduce", "select"]
@@ -60,21 +60,32 @@ def select(only: Sequence[str] | None) -> list[str]:
     return [key for key in CLAIMS if not only or any(chosen(key, o) for o in only)]
 
 
-def decide_primaries(primaries: Mapping[str, Mapping[int, float]]) -> dict[str, tuple[PairedResult, float, Verdict]]:
-    """(result, Holm-adjusted p, verdict) of each trained claim's per-seed primary differences."""
-    results = {key: paired_contrast(CLAIMS[key].contrast, diffs) for key, diffs in primaries.items()}  # type: ignore[arg-type]
+def decide_primaries(findings: Mapping[str, Finding]) -> dict[str, tuple[PairedResult | None, float, Verdict]]:
+    """(result, Holm-adjusted p, verdict) of each trained claim's primary, from its per-seed
+    differences and its arms' convergence certificates (:func:`certified`); a primary with
+    fewer than 2 seeds has no result and is inconclusive (p = 1 in the Holm family)."""
+    results = {
+        key: paired_contrast(CLAIMS[key].contrast, f.primary) if len(f.primary) >= 2 else None  # type: ignore[arg-type]
+        for key, f in findings.items()
+    }
     family = primary_family()
-    adjusted = holm([results[k].p if k in results else 1.0 for k in family])
+    adjusted = holm([r.p if (r := results.get(k)) is not None else 1.0 for k in family])
     p_adj = dict(zip(family, adjusted))
-    return {k: (r, p_adj[k], decide(CLAIMS[k].contrast, r, p_adj[k])) for k, r in results.items()}  # type: ignore[arg-type]
+    out: dict[str, tuple[PairedResult | None, float, Verdict]] = {}
+    for k, r in results.items():
+        contrast = CLAIMS[k].contrast
+        assert contrast is not None
+        verdict = Verdict.INCONCLUSIVE if r is None else decide(contrast, r, p_adj[k])
+        out[k] = (r, p_adj[k], certified(verdict, findings[k].arms, contrast.converged_bits))
+    return out
 
 
 class _Missing(Exception):
-    """A claim asked for runs that are not in the cache yet."""
+    """A claim asked for runs that are not in the cache yet, or for arms not tuned yet."""
 
-    def __init__(self, tasks: list[tuple[Experiment, int]]):
-        super().__init__(f"{len(tasks)} runs to train")
-        self.tasks = tasks
+    def __init__(self, tasks: list[tuple[Experiment, int]], arms: list[Experiment] | None = None):
+        super().__init__(f"{len(tasks)} runs to train, {len(arms or [])} arms to tune")
+        self.tasks, self.arms = tasks, arms or []
 
 
 class _CacheOnly(Runner):
@@ -87,6 +98,16 @@ class _CacheOnly(Runner):
 
     def under(self, budget: Budget, ceilings: bool = True) -> Runner:
         return _CacheOnly(self, budget, ceilings, self.runs)
+
+    def tune(self, arms: list[Experiment]) -> dict[str, dict]:
+        from ..experiments.tuning import chosen_settings
+
+        assert self.budget.tuning is not None
+        studies = chosen_settings(self.cache, arms, self.budget.tuning)
+        missing = [e for e in arms if e.key() not in studies]
+        if missing:
+            raise _Missing([], missing)
+        return studies
 
     def _seeds(self, experiments: list[Experiment]) -> list[SeedsResult]:
         from ..experiments.cache import RunCache
@@ -105,6 +126,15 @@ class _CacheOnly(Runner):
 
 
 @dataclass(frozen=True)
+class _Measured:
+    """A job's finding, its (dead, all) runs, and the tuning study of each arm it trained."""
+
+    finding: Finding
+    dead: tuple[int, int]
+    studies: dict[str, dict]
+
+
+@dataclass(frozen=True)
 class _Job:
     """One claim under one budget: the main profile's, or a sensitivity setting's."""
 
@@ -113,13 +143,14 @@ class _Job:
     out: Path
     primary_only: bool = False
 
-    def measure(self, runner: Runner) -> tuple[Finding, tuple[int, int]]:
-        """The claim's finding and its (dead, all) runs, from the cache alone (else :class:`_Missing`).
+    def measure(self, runner: Runner) -> _Measured:
+        """The claim's finding, its (dead, all) runs and its arms' tuning studies, from the cache
+        alone (else :class:`_Missing`).
         ``primary_only``: the sensitivity settings, which need neither the supervised ceilings
         nor the secondary contrasts' conditions."""
         cached = _CacheOnly(runner, self.budget, ceilings=not self.primary_only)
         finding = CLAIMS[self.key].evaluate(ClaimContext(cached, self.out, self.primary_only))
-        return finding, (sum(bool(r.get("dead")) for r in cached.runs), len(cached.runs))
+        return _Measured(finding, (sum(bool(r.get("dead")) for r in cached.runs), len(cached.runs)), cached.studies)
 
 
 def plan_jobs(keys: Sequence[str], budget: Budget, out: Path, sensitivity: bool) -> list[_Job]:
@@ -137,24 +168,34 @@ def plan_jobs(keys: Sequence[str], budget: Budget, out: Path, sensitivity: bool)
 def _measure_all(
     jobs: Sequence[_Job],
     runner: Runner,
-    on_done: Callable[[_Job, tuple[Finding, tuple[int, int]]], None],
+    on_done: Callable[[_Job, _Measured], None],
 ) -> None:
     """Measure every job in rounds: each round evaluates the unfinished claims from the cache,
-    collects every run they asked for and lacked, and trains all of those at once (the whole
-    profile, sensitivity settings included, is one queue for the workers; a claim that asks
-    again after seeing results waits one more round). ``on_done`` gets each finished job."""
+    collects every arm they asked for untuned and every run they lacked, tunes those arms or
+    else trains all of those runs at once (the whole profile, sensitivity settings included, is
+    one queue for the workers; a claim that asks again after seeing results waits one more
+    round). ``on_done`` gets each finished job."""
     pending, trained = list(jobs), set()
     while pending:
         wanted: dict[tuple[str, int], tuple[Experiment, int]] = {}
+        untuned: dict[Budget, dict[str, Experiment]] = {}
         waiting = []
         for job in pending:
             try:
                 measured = job.measure(runner)
             except _Missing as missing:
                 wanted.update({(e.key(), s): (e, s) for e, s in missing.tasks})
+                untuned.setdefault(job.budget, {}).update({e.key(): e for e in missing.arms})
                 waiting.append(job)
                 continue
             on_done(job, measured)
+        if any(untuned.values()):
+            for budget, arms in untuned.items():
+                t0 = time.perf_counter()
+                runner.under(budget).tune(list(arms.values()))
+                runner.log(f"  tuned {len(arms)} arms in {time.perf_counter() - t0:.0f} s")
+            pending = waiting
+            continue
         if wanted.keys() & trained:  # stored, yet still missing: the cache does not keep what it is given
             raise ExperimentError(
                 f"runs trained but not found in the cache {runner.cache}: {sorted(wanted.keys() & trained)}"
@@ -188,29 +229,29 @@ def reproduce(
     prov = {**provenance(device), "threads": getattr(executor, "threads", 1)}
     header = {"provenance": prov, "budget": budget, "sensitivity": sensitivity}
     t0 = time.perf_counter()
-    measured: dict[str, tuple[Finding, tuple[int, int]]] = {}
+    measured: dict[str, _Measured] = {}
     settings: dict[str, dict[str, dict]] = {key: {} for key in keys}
 
     def claims() -> list[Claim]:
-        decided = decide_primaries({k: f.primary for k, (f, _) in measured.items() if CLAIMS[k].trained})
+        decided = decide_primaries({k: m.finding for k, m in measured.items() if CLAIMS[k].trained})
         done = []
         for key in keys:
             if key not in measured:
                 continue
-            finding, dead = measured[key]
+            m = measured[key]
             if CLAIMS[key].trained:
                 result, p_adj, verdict = decided[key]
-                done.append(Claim(CLAIMS[key], finding, verdict, result, p_adj, settings[key], dead))
+                done.append(Claim(CLAIMS[key], m.finding, verdict, result, p_adj, settings[key], m.dead, m.studies))
             else:
-                assert finding.verdict is not None
-                done.append(Claim(CLAIMS[key], finding, finding.verdict))
+                assert m.finding.verdict is not None
+                done.append(Claim(CLAIMS[key], m.finding, m.finding.verdict))
         return done
 
     trained = [k for k in keys if CLAIMS[k].trained]
     jobs = plan_jobs(keys, budget, out, sensitivity)
-    again: dict[Budget, dict[str, tuple[Finding, tuple[int, int]]]] = {j.budget: {} for j in jobs if j.primary_only}
+    again: dict[Budget, dict[str, _Measured]] = {j.budget: {} for j in jobs if j.primary_only}
 
-    def done(job: _Job, result: tuple[Finding, tuple[int, int]]) -> None:
+    def done(job: _Job, result: _Measured) -> None:
         if not job.primary_only:
             measured[job.key] = result
             log(f"[{len(measured)}/{len(keys)}] {job.key}")
@@ -220,12 +261,13 @@ def reproduce(
         if len(again[job.budget]) < len(trained):
             return
         log(f"sensitivity: {job.budget.describe()}, seeds {', '.join(map(str, job.budget.seeds))}")
-        found = {k: f.primary for k, (f, _) in again[job.budget].items()}
-        for key, (result_, p_adj, verdict) in decide_primaries(found).items():
-            dead, n = again[job.budget][key][1]
+        for key, (result_, p_adj, verdict) in decide_primaries(
+            {k: m.finding for k, m in again[job.budget].items()}
+        ).items():
+            dead, n = again[job.budget][key].dead
             settings[key][job.budget.describe()] = {
                 "verdict": verdict.value,
-                "difference": result_.describe(),
+                "difference": result_.describe() if result_ is not None else "fewer than 2 seeds",
                 "p_adjusted": p_adj,
                 "dead_runs": dead,
                 "runs": n,

@@ -17,6 +17,15 @@ verdict. Intervals are shown unadjusted.
   the whole 95% interval lies beyond +δ or below -δ (an effect of at least δ);
   *inconclusive* otherwise.
 
+**Convergence.** A contrast also declares ``converged_bits`` (ε): an arm of its primary
+counts as converged when its mean optimality gap over the seeds (cross-entropy on its own
+training styles above the exact optimum there, :class:`ArmCertificate`) is at most ε; an arm
+without an exact optimum (InfoNCE, strict equivariance) counts as converged when its training
+loss has plateaued (:data:`PLATEAU_DROP`). A verdict whose arms are not all converged is
+*inconclusive (arm not converged)*: an arm that did not converge can neither lose nor win
+(:func:`certified`). A primary measured on fewer than 2 seeds (the information plane counts
+only seeds past the class-blind point) is *inconclusive*.
+
 With few seeds a percentile bootstrap is too narrow (it ignores that the seeds' spread is
 itself estimated): at 5 seeds read an interval as indicative, and prefer the full profile.
 
@@ -28,6 +37,9 @@ itself estimated): at 5 seeds read an interval as indicative, and prefer the ful
 <Verdict.SUPPORTED: 'supported'>
 >>> holm([0.01, 0.04, 0.03])
 [0.03, 0.06, 0.06]
+>>> arm = ArmCertificate("eliminate", {0: 0.31, 1: 0.02}, "exact optimum")
+>>> arm.converged(0.05), certified(Verdict.SUPPORTED, [arm], 0.05)
+(False, <Verdict.UNCONVERGED: 'inconclusive (arm not converged)'>)
 """
 
 from __future__ import annotations
@@ -41,7 +53,20 @@ import numpy as np
 
 from ..errors import TestbedError
 
-__all__ = ["ALPHA", "RESAMPLES", "Contrast", "PairedResult", "Verdict", "decide", "holm", "paired_contrast"]
+__all__ = [
+    "ALPHA",
+    "CONVERGED_BITS",
+    "PLATEAU_DROP",
+    "RESAMPLES",
+    "ArmCertificate",
+    "Contrast",
+    "PairedResult",
+    "Verdict",
+    "certified",
+    "decide",
+    "holm",
+    "paired_contrast",
+]
 
 
 class Verdict(str, Enum):
@@ -50,6 +75,7 @@ class Verdict(str, Enum):
     SUPPORTED = "supported"
     CONTRADICTED = "contradicted"
     INCONCLUSIVE = "inconclusive"
+    UNCONVERGED = "inconclusive (arm not converged)"
     HOLDS = "holds"
     FAILS = "fails"
 
@@ -59,19 +85,26 @@ class Verdict(str, Enum):
 
 ALPHA = 0.05
 RESAMPLES = 10_000
+CONVERGED_BITS = 0.05
+"""ε: the default optimality gap (bits) under which an arm counts as converged."""
+PLATEAU_DROP = 0.01
+"""An arm without an exact optimum has plateaued when its mean training loss over the last
+fifth of its epochs is less than this share below the mean over the fifth before."""
 
 
 @dataclass(frozen=True)
 class Contrast:
     """A declared comparison: ``name`` says what minus what, ``unit`` its outcome's units,
     ``direction`` the predicted sign (+1, -1, or 0 for no effect), ``margin`` the equivalence
-    margin δ (direction 0 only) and ``reason`` why that direction or margin."""
+    margin δ (direction 0 only), ``reason`` why that direction or margin, and ``converged_bits``
+    ε, the optimality gap under which each arm counts as converged."""
 
     name: str
     unit: str
     direction: int = 1
     margin: float | None = None
     reason: str = ""
+    converged_bits: float = CONVERGED_BITS
 
     def __post_init__(self) -> None:
         if self.direction not in (-1, 0, 1):
@@ -155,3 +188,39 @@ def decide(contrast: Contrast, result: PairedResult, p_adjusted: float) -> Verdi
     if p_adjusted >= ALPHA or result.mean == 0:
         return Verdict.INCONCLUSIVE
     return Verdict.SUPPORTED if np.sign(result.mean) == contrast.direction else Verdict.CONTRADICTED
+
+
+@dataclass(frozen=True)
+class ArmCertificate:
+    """One arm of a primary contrast and its convergence certificate per seed: ``gaps`` are
+    bits above the exact optimum (``kind`` "exact optimum"), above a limit found by search
+    ("class-blind limit", an upper bound on the true minimum unless ``exact``), or for
+    "plateau" the relative drop of the training loss over its last fifth of epochs."""
+
+    arm: str
+    gaps: dict[int, float]
+    kind: str = "exact optimum"
+
+    def converged(self, epsilon: float) -> bool:
+        if not self.gaps:
+            return False
+        values = list(self.gaps.values())
+        if self.kind == "plateau":
+            return all(v <= PLATEAU_DROP for v in values)
+        return bool(np.mean(values) <= epsilon)
+
+    def describe(self) -> str:
+        values = np.array(list(self.gaps.values()), dtype=float)
+        if not len(values):
+            return "no certificate"
+        unit = "loss drop over the last fifth" if self.kind == "plateau" else "bits"
+        spread = f" ± {values.std(ddof=1):.3f}" if len(values) > 1 else ""
+        return f"{values.mean():.3f}{spread} {unit} ({self.kind}, n = {len(values)})"
+
+
+def certified(verdict: Verdict, arms: Sequence[ArmCertificate], epsilon: float) -> Verdict:
+    """The verdict, or *inconclusive (arm not converged)* when it is decisive and an arm of the
+    primary did not converge (a claim that declares no arms keeps its verdict)."""
+    if verdict in (Verdict.SUPPORTED, Verdict.CONTRADICTED) and not all(a.converged(epsilon) for a in arms):
+        return Verdict.UNCONVERGED
+    return verdict

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from ..experiments.cache import atomic_write_json, atomic_write_text
@@ -29,22 +30,35 @@ def _sensitivity(c: Claim) -> str:
     if not c.sensitivity:
         return "not run"
     counts = Counter(s["verdict"] for s in c.sensitivity.values())
-    return ", ".join(f"{counts[v]} {v}" for v in ("supported", "contradicted", "inconclusive") if counts[v])
+    return ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+
+
+def _difference(c: Claim) -> str:
+    return c.result.describe() if c.result is not None else f"fewer than 2 seeds (n = {len(c.finding.primary)})"
+
+
+def _converged(c: Claim) -> str:
+    assert c.spec.contrast is not None
+    if not c.finding.arms:
+        return "no certificate"
+    eps = c.spec.contrast.converged_bits
+    return f"{sum(a.converged(eps) for a in c.finding.arms)}/{len(c.finding.arms)}"
 
 
 def _summary(claims: Sequence[Claim]) -> list[str]:
     rows = []
     for c in claims:
-        if c.spec.contrast is None or c.result is None:
+        if c.spec.contrast is None:
             continue
         rows.append(
             (
                 c.title,
                 c.spec.contrast.name,
                 c.spec.contrast.prediction(),
-                c.result.describe(),
+                _difference(c),
                 _p(c.p_adjusted),
                 f"**{c.verdict}**",
+                _converged(c),
                 _sensitivity(c),
                 f"{c.dead_runs[0]}/{c.dead_runs[1]}",
             )
@@ -56,6 +70,7 @@ def _summary(claims: Sequence[Claim]) -> list[str]:
         "paired difference [95% CI]",
         "Holm p",
         "verdict",
+        "arms converged",
         "sensitivity",
         "dead runs",
     )
@@ -64,19 +79,32 @@ def _summary(claims: Sequence[Claim]) -> list[str]:
 
 def _trained_section(c: Claim) -> list[str]:
     contrast, f = c.spec.contrast, c.finding
-    assert contrast is not None and c.result is not None
+    assert contrast is not None
     lines = [
         f"## {c.title}",
         "",
         f"**Paper:** {c.spec.paper}",
         "",
-        f"**Declared before the run:** primary contrast *{contrast.name}*, predicted {contrast.prediction()}. "
-        f"{contrast.reason}",
+        f"**Declared before the run:** primary contrast *{contrast.name}*, predicted {contrast.prediction()}; an "
+        f"arm counts as converged within ε = {contrast.converged_bits:g} bits of its exact optimum. {contrast.reason}",
         "",
-        f"**Verdict: {c.verdict}.** Paired difference {c.result.describe()}, Holm-adjusted p = {_p(c.p_adjusted)}; "
-        "per seed: " + ", ".join(f"{s}: {d:+.3f}" for s, d in c.result.differences.items()) + f". {f.text}",
+        f"**Verdict: {c.verdict}.** Paired difference {_difference(c)}, Holm-adjusted p = {_p(c.p_adjusted)}; "
+        "per seed: " + ", ".join(f"{s}: {d:+.3f}" for s, d in f.primary.items()) + f". {f.text}",
         "",
     ]
+    if f.arms:
+        lines += [
+            "Convergence of the primary's arms (training styles; an arm that did not converge can neither lose "
+            "nor win the verdict):",
+            "",
+            markdown_table(
+                ("arm", "gap, mean ± std", "converged"),
+                [(a.arm, a.describe(), "yes" if a.converged(contrast.converged_bits) else "**no**") for a in f.arms],
+            ),
+            "",
+        ]
+    if c.studies:
+        lines += _studies(c.studies)
     if f.secondary:
         rows = []
         for name, diffs in f.secondary.items():
@@ -100,6 +128,26 @@ def _trained_section(c: Claim) -> list[str]:
             "",
         ]
     return lines + _table_and_figure(c)
+
+
+def _studies(studies: dict[str, dict]) -> list[str]:
+    """Each tuned arm's chosen setting, its validation score, the best-so-far curve and the
+    knobs chosen on the edge of their range."""
+    rows = []
+    for study in studies.values():
+        setting = ", ".join(f"{k} {v:.3g}" for k, v in study["best"].items())
+        curve = " ".join(f"{v:.3f}" for v in study["curve"])
+        edge = ", ".join(study["on_edge"]) or "none"
+        rows.append((study["label"], setting, f"{study['best_score']:.4f}", len(study["trials"]), curve, edge))
+    return [
+        "Tuning (the same trials and ranges for every arm, on a validation part of the training styles of the "
+        "tuning seeds; the verdict's seeds rerun each arm at its chosen setting):",
+        "",
+        markdown_table(
+            ("arm", "chosen", "validation score (bits)", "trials", "best so far, by trial", "on the edge"), rows
+        ),
+        "",
+    ]
 
 
 def _table_and_figure(c: Claim) -> list[str]:
@@ -133,8 +181,15 @@ def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: floa
         "",
         "Provenance: " + ", ".join(f"{k} {v}" for k, v in prov.items()) + ".",
         "",
-        f"Seeds {', '.join(map(str, budget.seeds))}; {budget.steps} optimiser steps of batch {budget.batch_size} and "
-        f"learning rate {budget.lr:g} for every training run; {seconds / 60:.1f} minutes. "
+        f"Seeds {', '.join(map(str, budget.seeds))}; {seconds / 60:.1f} minutes. "
+        + (
+            f"Every arm tuned first ({budget.tuning.describe()}, and each objective's own knobs), then trained at "
+            f"its chosen setting with batch {budget.batch_size}; the supervised ceilings at {budget.steps} steps, "
+            f"learning rate {budget.lr:g}. "
+            if budget.tuning is not None
+            else f"{budget.steps} optimiser steps of batch {budget.batch_size} and learning rate {budget.lr:g} for "
+            "every training run, untuned. "
+        )
         + (
             "Sensitivity settings: "
             + "; ".join(b.describe() + f" ({len(b.seeds)} seeds)" for b in budget.sensitivity())
@@ -151,7 +206,9 @@ def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: floa
         "adjusted p is below α in the predicted direction (for a prediction of no effect: the adjusted equivalence "
         "p-value of two one-sided tests against the declared margin is below α, i.e. unadjusted, the 90% interval lies "
         "inside the margin); *contradicted*: below α in the other direction (or an effect beyond the margin); "
-        "*inconclusive* otherwise. With few seeds a percentile interval is too narrow: read quick-profile verdicts "
+        "*inconclusive* otherwise; *inconclusive (arm not converged)* when an arm of the primary ended further "
+        "than the declared ε above the exact optimum of its own training styles (or, without one, had not "
+        "plateaued). With few seeds a percentile interval is too narrow: read quick-profile verdicts "
         "as indicative.",
         "",
     ]
@@ -159,7 +216,7 @@ def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: floa
     if tests:
         lines += ["", "# Tests of the theory", ""]
         for c in tests:
-            lines += _trained_section(c) if c.result is not None else _exact_section(c)
+            lines += _trained_section(c) if c.spec.trained else _exact_section(c)
     if checks:
         lines += [
             "",
@@ -181,16 +238,18 @@ def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: floa
             "finding": c.finding.text,
             "numbers": c.finding.numbers,
         }
-        if c.result is not None and c.spec.contrast is not None:
+        if c.spec.contrast is not None:
             entry["primary"] = {
                 "contrast": c.spec.contrast.name,
                 "predicted": c.spec.contrast.prediction(),
-                "per_seed": c.result.differences,
-                "mean": c.result.mean,
-                "interval": [c.result.low, c.result.high],
-                "p": c.result.p,
+                "per_seed": c.finding.primary,
                 "p_adjusted": c.p_adjusted,
+                "converged_bits": c.spec.contrast.converged_bits,
             }
+            if c.result is not None:
+                entry["primary"] |= {"mean": c.result.mean, "interval": [c.result.low, c.result.high], "p": c.result.p}
+            entry["arms"] = [asdict(a) for a in c.finding.arms]
+            entry["tuning"] = c.studies
             entry["secondary"] = c.finding.secondary
             entry["sensitivity"] = c.sensitivity
             entry["dead_runs"] = list(c.dead_runs)
