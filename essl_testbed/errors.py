@@ -6,7 +6,7 @@ message names what is wrong. The prover's errors are :class:`proofs_check.errors
 >>> Experiment("six-nine", "rot2", target="B")
 Traceback (most recent call last):
 ...
-essl_testbed.errors.ExperimentError: target must be 'A' (pretext) or 'C' (supervised ceiling), got 'B'
+essl_testbed.errors.ExperimentError: target must be 'A' (pretext), 'C' (supervised ceiling) or 'null' (labels independent of X), got 'B'
 """
 
 from __future__ import annotations

@@ -78,3 +78,50 @@ def test_the_score_is_the_gap_above_the_validation_optimum():
 def test_bad_input_is_refused(call):
     with pytest.raises(ExperimentError):
         call()
+
+
+def test_arms_share_the_ranges_of_the_knobs_they_share():
+    arms = {
+        "normal": _arm("mlp"),
+        "eliminate": Experiment("random", "rot4", TrainConfig(model="mlp", batch_size=32, mode="eliminate")),
+    }
+    results = tune_arms(arms, SPACE, n_trials=2, seeds=(0,))
+    normal, eliminate = results["normal"].ranges, results["eliminate"].ranges
+    assert {k: eliminate[k] for k in normal} == normal
+    assert set(eliminate) - set(normal) == {"lam", "warmup"}
+    assert [len(r.trials) for r in results.values()] == [2, 2]
+
+
+def test_eliminate_pays_for_the_class_bits_it_keeps():
+    arm = Experiment("random", "rot4", TrainConfig(model="mlp", mode="eliminate", lam=0.0, steps=20))
+    scored = validation_score(arm, 0)
+    assert scored["val_class_bits"] >= 0
+    assert scored["val_score_bits"] == pytest.approx(scored["val_gap_bits"] + scored["val_class_bits"])
+
+
+def test_studies_are_stored_and_resumed_by_arm(tmp_path, monkeypatch):
+    import essl_testbed.experiments.tuning as tuning
+
+    calls = []
+    real = tuning.validation_score
+    monkeypatch.setattr(tuning, "validation_score", lambda e, s: calls.append(e) or real(e, s))
+    budget = tuning.Tuning(n_trials=2, seeds=(100,), space=SPACE)
+    first = tuning.tune_missing(tmp_path, [_arm("mlp")], budget, log=lambda _: None)
+    assert len(calls) == 2
+    again = tuning.tune_missing(tmp_path, [_arm("mlp")], budget, log=lambda _: None)
+    assert len(calls) == 2 and again == first  # read back, not tuned again
+    wider = tuning.Tuning(n_trials=3, seeds=(100,), space=SPACE)
+    tuning.tune_missing(tmp_path, [_arm("mlp")], wider, log=lambda _: None)
+    assert len(calls) == 5  # another budget is another study
+
+
+def test_the_runner_trains_each_arm_at_its_chosen_setting(tmp_path):
+    from essl_testbed.experiments import Budget, Runner
+    from essl_testbed.experiments.tuning import Tuning
+
+    budget = Budget(steps=50, batch_size=32, seeds=(0, 1), tuning=Tuning(n_trials=2, seeds=(100,), space=SPACE))
+    runner = Runner(budget, tmp_path, log=lambda _: None, ceilings=False)
+    result = runner("random", "rot4", model="mlp")
+    (study,) = runner.studies.values()
+    assert {r["steps"] for r in result["runs"]} == {study["best"]["steps"]}  # not the budget's 50
+    assert study["label"] == "random/rot4/mlp/normal" and len(study["trials"]) == 2

@@ -145,7 +145,8 @@ class Tuning:
 @dataclass(frozen=True)
 class TuningResult:
     """One arm's study: the chosen setting and its score, every trial (setting and score), the
-    best score so far after each trial, and the chosen knobs on the edge of their range."""
+    best score so far after each trial, the chosen knobs on the edge of their range, and the
+    ranges searched."""
 
     arm: str
     best: dict[str, float]
@@ -153,6 +154,7 @@ class TuningResult:
     trials: list[dict[str, Any]]
     curve: list[float]
     on_edge: list[str]
+    ranges: dict[str, list[float]] = field(default_factory=dict)
 
 
 def with_setting(experiment: Experiment, setting: Mapping[str, float]) -> Experiment:
@@ -243,6 +245,7 @@ def tune_arm(
         trials=[{**t.params, "score": float(t.value)} for t in study.trials],
         curve=[min(values[: i + 1]) for i in range(len(values))],
         on_edge=space.on_edge(best),
+        ranges={k: list(v) for k, v in space.ranges().items()},
     )
 
 
