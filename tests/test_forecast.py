@@ -100,7 +100,19 @@ class _Runner:
     def __call__(self, world, transform, **request):
         assert (self.out / "forecast.json").exists(), "trained before the forecast was written"
         self.calls += 1
-        runs = [{"seed": s, "normalised_gain": 0.1 * s + (transform == "rot4"), "dead": False} for s in (0, 1)]
+        signal = 0.0 if request.get("target") == "null" else float(transform == "rot4")
+        runs = [
+            {
+                "seed": s,
+                "normalised_gain": 0.1 * s + signal,
+                "probe_acc": 0.5 + 0.1 * s + 0.4 * signal,
+                "probe_acc_random_init": 0.5,
+                "probe_acc_supervised": 0.9,
+                "pretext_gap_train_bits": 0.01 if transform != "blur4" else 1.0,  # blur4 does not converge
+                "dead": False,
+            }
+            for s in (0, 1)
+        ]
         return {"runs": runs}
 
 
@@ -108,9 +120,19 @@ def test_run_forecast_writes_the_table_before_training(tmp_path):
     sample = ForecastSample(n_random=2, seed=3, fonts=False, presets=(), tasks=("rot4", "hflip", "blur4"))
     runner = _Runner(tmp_path)
     result = run_forecast(tmp_path, sample, runner, log=lambda _: None, n_boot=100)  # type: ignore[arg-type]
-    assert runner.calls == len(result["rows"]) == 6
+    assert runner.calls == 2 * len(result["rows"]) == 12  # every point and its null control
     assert (tmp_path / "forecast.md").exists() and (tmp_path / "forecast.png").exists()
     assert json.loads((tmp_path / "forecast_results.json").read_text())["sha256"] == result["sha256"]
+    measured = result["measured_obj"]
+    assert [m["over_null"] for (w, t), m in measured.items() if t == "rot4"] == pytest.approx([1.0, 1.0])
+    assert result["certified_points"] == [4, 6]  # blur4's two points left out
+
+
+def test_the_other_scorings_read_the_gain_over_the_null_control():
+    rows = _rows(_gain)
+    measured = {k: {**m, "over_null": -m["mean"]} for k, m in _measured().items()}
+    assert score(rows, measured, n_boot=50)[PRIMARY].rho == pytest.approx(1.0)
+    assert score(rows, measured, n_boot=50, gain_key="over_null")[PRIMARY].rho == pytest.approx(-1.0)
 
 
 def test_the_cli_needs_two_seeds(capsys):

@@ -39,6 +39,7 @@ import numpy as np
 from ..errors import ExperimentError
 from .budget import Budget, Runner
 from .cache import atomic_write_json, atomic_write_text
+from .limits import CONVERGED_BITS
 
 __all__ = [
     "BASELINE",
@@ -166,22 +167,35 @@ def write_forecast(rows: Sequence[dict], out: Path, sample: ForecastSample) -> s
 
 
 def measure(rows: Sequence[dict], runner: Runner) -> dict[tuple[str, str], dict]:
-    """(world, task) -> per-seed normalised gains, their mean and std, and the dead runs."""
+    """(world, task) -> per-seed normalised gains, their mean and std, the dead runs, the mean
+    gain over the task's null control (the same images with labels independent of X, on the
+    same normalised scale: (probe - probe of the null) / (supervised - random init)) and the
+    task's mean optimality gap on its training styles (bits)."""
     out = {}
-    requests = {
-        i: {"world": row["preset"], "transform": row["task"], "overrides": dict(row["overrides"])}
-        for i, row in enumerate(rows)
-    }
+    requests: dict[tuple[int, str], dict] = {}
+    for i, row in enumerate(rows):
+        request = {"world": row["preset"], "transform": row["task"], "overrides": dict(row["overrides"])}
+        requests[(i, "A")] = request
+        requests[(i, "null")] = {**request, "target": "null"}
     results = runner.many(requests)  # every run of the sample to the workers at once
     for i, row in enumerate(rows):
-        result = results[i]
+        result, null = results[(i, "A")], results[(i, "null")]
         gains = {int(r["seed"]): float(r["normalised_gain"]) for r in result["runs"]}
         values = np.array(list(gains.values()))
+        null_probe = {int(r["seed"]): float(r["probe_acc"]) for r in null["runs"]}
+        over_null = [
+            (r["probe_acc"] - null_probe[int(r["seed"])]) / span
+            if (span := r["probe_acc_supervised"] - r["probe_acc_random_init"])
+            else 0.0
+            for r in result["runs"]
+        ]
         out[(row["world"], row["task"])] = {
             "per_seed": gains,
             "mean": float(values.mean()),
             "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
             "dead": sum(bool(r.get("dead")) for r in result["runs"]),
+            "over_null": float(np.mean(over_null)),
+            "gap_bits": float(np.mean([r["pretext_gap_train_bits"] for r in result["runs"]])),
         }
     return out
 
@@ -212,12 +226,18 @@ class CandidateScore:
 
 
 def score(
-    rows: Sequence[dict], measured: Mapping[tuple[str, str], dict], n_boot: int = 2000, seed: int = 0
+    rows: Sequence[dict],
+    measured: Mapping[tuple[str, str], dict],
+    n_boot: int = 2000,
+    seed: int = 0,
+    gain_key: str = "mean",
 ) -> dict[str, CandidateScore]:
-    """Every candidate's ρ (bootstrap over worlds), top-1 and within-world agreement."""
+    """Every candidate's ρ (bootstrap over worlds), top-1 and within-world agreement, against
+    the measured ``gain_key``: "mean" (the normalised gain over random init) or "over_null"
+    (over the task's null control)."""
     worlds = sorted({r["world"] for r in rows})
     by_world = {w: [r for r in rows if r["world"] == w] for w in worlds}
-    gain = {w: np.array([measured[(w, r["task"])]["mean"] for r in by_world[w]]) for w in worlds}
+    gain = {w: np.array([measured[(w, r["task"])][gain_key] for r in by_world[w]]) for w in worlds}
     rng = np.random.default_rng(seed)
     draws = rng.integers(len(worlds), size=(n_boot, len(worlds)))
 
@@ -257,7 +277,7 @@ def score(
             interval=interval,  # type: ignore[arg-type]
             advantage=advantage,
             top1=float(np.mean(top1)),
-            within_world=float(np.nanmean(within)) if within else float("nan"),
+            within_world=float(np.mean(ranked)) if (ranked := [v for v in within if np.isfinite(v)]) else float("nan"),
             constant_worlds=constant,
             distribution={
                 "min": float(values.min()),
@@ -375,6 +395,11 @@ def run_forecast(
     log(f"forecast of {len(rows)} (world, task) points written: {out / 'forecast.json'} (sha256 {digest[:16]})")
     measured = measure(rows, runner)
     scores = score(rows, measured, n_boot=n_boot)
+    certified = [r for r in rows if measured[(r["world"], r["task"])]["gap_bits"] <= CONVERGED_BITS]
+    others = {
+        "over_null": score(rows, measured, n_boot=n_boot, gain_key="over_null"),
+        "certified": score(certified, measured, n_boot=n_boot) if len(certified) >= 3 else None,
+    }
     figure = forecast_figure(out / "forecast.png", rows, measured, PRIMARY)
     minutes = (time.perf_counter() - t0) / 60
     outcome = verdict(scores)
@@ -388,7 +413,8 @@ def run_forecast(
         f"both above 0). Advantage over the baseline: {scores[PRIMARY].advantage[0]:+.3f} "  # type: ignore[index]
         f"[{scores[PRIMARY].advantage[1]:+.3f}, {scores[PRIMARY].advantage[2]:+.3f}]. Dead runs: {dead}/{n_runs}.\n\n"  # type: ignore[index]
         + markdown_table(SCORE_HEADER, score_table(scores))
-        + f"\n\n![forecast vs measured]({figure})\n"
+        + f"\n\n![forecast vs measured]({figure})\n\n"
+        + other_scorings(others, len(certified), len(rows))
     )
     atomic_write_text(out / "forecast.md", text)
     result = {
@@ -398,7 +424,43 @@ def run_forecast(
         "verdict": outcome,
         "dead_runs": [dead, n_runs],
         "scores": {k: vars(s) for k, s in scores.items()},
+        "scores_over_null": {k: vars(s) for k, s in others["over_null"].items()},  # type: ignore[union-attr]
+        "scores_certified": (
+            {k: vars(s) for k, s in others["certified"].items()} if others["certified"] is not None else None
+        ),
+        "certified_points": [len(certified), len(rows)],
         "measured": [{"world": w, "task": t, **m} for (w, t), m in measured.items()],
     }
     atomic_write_json(out / "forecast_results.json", result)
-    return {**result, "text": text, "rows": rows, "scores_obj": scores, "measured_obj": measured, "figure": figure}
+    return {
+        **result,
+        "text": text,
+        "rows": rows,
+        "scores_obj": scores,
+        "other_scorings": others,
+        "measured_obj": measured,
+        "figure": figure,
+    }
+
+
+def other_scorings(others: Mapping[str, Mapping[str, CandidateScore] | None], n_certified: int, n_rows: int) -> str:
+    """The two scorings beside the declared one (reported, not voted): against the gain over
+    each task's null control, and on the points whose runs converged (mean gap within
+    :data:`~essl_testbed.experiments.limits.CONVERGED_BITS` of the optimum of their training styles)."""
+    from .tables import markdown_table
+
+    parts = [
+        "Scored against the gain over each task's null control (the same images, labels independent of X), "
+        "so that what training without a signal does to an encoder cancels:\n\n"
+        + markdown_table(SCORE_HEADER, score_table(others["over_null"]))  # type: ignore[arg-type]
+    ]
+    certified = others["certified"]
+    head = (
+        f"Scored on the {n_certified} of {n_rows} points whose runs converged (mean gap at most {CONVERGED_BITS} bits)"
+    )
+    parts.append(
+        head + ":\n\n" + markdown_table(SCORE_HEADER, score_table(certified))
+        if certified is not None
+        else head + ": too few to score."
+    )
+    return "\n\n".join(parts) + "\n"

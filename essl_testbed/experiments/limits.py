@@ -20,7 +20,10 @@ import numpy as np
 
 from .spec import Experiment
 
-__all__ = ["training_style_limits"]
+__all__ = ["CONVERGED_BITS", "training_style_limits"]
+
+CONVERGED_BITS = 0.05
+"""ε: the default optimality gap (bits) under which a trained arm counts as converged."""
 
 
 @lru_cache(maxsize=64)

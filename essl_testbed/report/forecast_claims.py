@@ -35,6 +35,7 @@ def claim_forecast(ctx: ClaimContext) -> Finding:
         FORECAST_BUDGET,
         PRIMARY,
         SCORE_HEADER,
+        other_scorings,
         run_forecast,
         score_table,
     )
@@ -67,7 +68,24 @@ def claim_forecast(ctx: ClaimContext) -> Finding:
     return Finding(
         verdict,
         text,
-        markdown_table(SCORE_HEADER, score_table(scores)),
+        markdown_table(SCORE_HEADER, score_table(scores))
+        + "\n\nBeside the declared scoring (reported, not voted):\n\n"
+        + other_scorings(result["other_scorings"], *result["certified_points"]),
         result["figure"] and f"forecast/{result['figure']}",
-        {k: v for k, v in result.items() if k in ("sample", "sha256", "minutes", "verdict", "dead_runs", "scores")},
+        {
+            k: v
+            for k, v in result.items()
+            if k
+            in (
+                "sample",
+                "sha256",
+                "minutes",
+                "verdict",
+                "dead_runs",
+                "scores",
+                "scores_over_null",
+                "scores_certified",
+                "certified_points",
+            )
+        },
     )

@@ -52,6 +52,7 @@ from enum import Enum
 import numpy as np
 
 from ..errors import TestbedError
+from ..experiments.limits import CONVERGED_BITS
 
 __all__ = [
     "ALPHA",
@@ -85,8 +86,6 @@ class Verdict(str, Enum):
 
 ALPHA = 0.05
 RESAMPLES = 10_000
-CONVERGED_BITS = 0.05
-"""ε: the default optimality gap (bits) under which an arm counts as converged."""
 PLATEAU_DROP = 0.01
 """An arm without an exact optimum has plateaued when its mean training loss over the last
 fifth of its epochs is less than this share below the mean over the fifth before."""
