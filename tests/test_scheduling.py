@@ -135,3 +135,30 @@ def test_sensitivity_settings_join_the_same_queue(tmp_path, monkeypatch):
     steps = {e.train.steps for e, _ in executor.batches[0]}
     assert len(executor.batches) == 2 and steps == {1, 2, 4}  # the budget's, half and twice
     assert all(len(c.sensitivity) == 4 for c in claims)
+
+
+def _fake_tune(task):
+    experiment, tuning = task
+    best = {"lr": 0.002, "steps": 3}
+    return {"arm": experiment.label(), "best": best, "best_score": 0.0, "trials": [best], "curve": [0.0], "on_edge": []}
+
+
+def test_a_tuned_profile_tunes_every_arm_first_then_trains_at_the_chosen_settings(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from essl_testbed.experiments.tuning import Tuning
+    from essl_testbed.report import reproduce
+
+    _fake_claims(monkeypatch)
+    monkeypatch.setattr("essl_testbed.experiments.tuning.tune_task", _fake_tune)
+    tuned = replace(BUDGET, tuning=Tuning(n_trials=1, seeds=(100,)))
+    executor = Recording()
+    claims = reproduce(tmp_path, tuned, executor=executor, log=lambda _: None)
+    arms = [sorted(e.transform for e, _ in batch) for batch in executor.batches if isinstance(batch[0][1], Tuning)]
+    assert arms == [["rot2", "rot4"], ["vflip"]]  # the first requests' arms together, then the later one
+    trained = [e for batch in executor.batches for e, seed in batch if isinstance(seed, int) and e.target == "A"]
+    assert trained and {(e.train.steps, e.train.lr) for e in trained} == {(3, 0.002)}
+    assert [len(c.studies) for c in claims] == [1, 2]  # claim two trained rot4, then vflip
+    again = Recording()
+    reproduce(tmp_path, tuned, executor=again, log=lambda _: None)
+    assert again.batches == []  # studies and runs both come back from the cache
