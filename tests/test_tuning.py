@@ -125,3 +125,16 @@ def test_the_runner_trains_each_arm_at_its_chosen_setting(tmp_path):
     (study,) = runner.studies.values()
     assert {r["steps"] for r in result["runs"]} == {study["best"]["steps"]}  # not the budget's 50
     assert study["label"] == "random/rot4/mlp/normal" and len(study["trials"]) == 2
+
+
+def test_a_null_control_trains_at_the_setting_of_the_task_it_controls(tmp_path):
+    from essl_testbed.experiments import Budget, Runner
+    from essl_testbed.experiments.tuning import Tuning
+
+    budget = Budget(steps=50, batch_size=32, seeds=(0,), tuning=Tuning(n_trials=2, seeds=(100,), space=SPACE))
+    runner = Runner(budget, tmp_path, log=lambda _: None, ceilings=False)
+    both = runner.many(
+        {t: {"world": "random", "transform": "rot4", "model": "mlp", "target": t} for t in ("A", "null")}
+    )
+    (study,) = runner.studies.values()  # one study: the task's
+    assert {both[t]["runs"][0]["steps"] for t in ("A", "null")} == {study["best"]["steps"]}

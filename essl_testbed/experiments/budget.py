@@ -176,13 +176,18 @@ class Runner:
     def _tuned(
         self, plans: dict[K, tuple[Experiment, Experiment | None]]
     ) -> dict[K, tuple[Experiment, Experiment | None]]:
-        """The plans with every arm at its tuned setting (the supervised ceilings stay as they are)."""
+        """The plans with every arm at its tuned setting (the supervised ceilings stay as they
+        are). A null control is not an arm: it trains the same way as the task it controls, at
+        that task's setting."""
         if self.budget.tuning is None:
             return plans
-        arms = {e.key(): e for e, _ in plans.values()}
+        tuned_as = {e.key(): replace(e, target="A") if e.target == "null" else e for e, _ in plans.values()}
+        arms = {e.key(): e for e in tuned_as.values()}
         studies = self.tune(list(arms.values()))
         self.studies.update({key: {**studies[key], "label": arms[key].label()} for key in arms})
-        return {label: (with_setting(e, studies[e.key()]["best"]), c) for label, (e, c) in plans.items()}
+        return {
+            label: (with_setting(e, studies[tuned_as[e.key()].key()]["best"]), c) for label, (e, c) in plans.items()
+        }
 
     def _plans(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, tuple[Experiment, Experiment | None]]:
         plans: dict[K, tuple[Experiment, Experiment | None]] = {}
