@@ -241,6 +241,8 @@ def claim_information_plane(ctx: ClaimContext) -> Finding:
                 mean_std(s, "I_A_Z"),
                 f"{np.mean(gap):.3f} ± {np.std(gap, ddof=1) if len(gap) > 1 else 0.0:.3f}",
                 mean_std(s, "I_C_Z"),
+                mean_std(s, "H_Z_given_X") if "H_Z_given_X" in s else "",
+                mean_std(s, "pretext_gap_train_bits") if "pretext_gap_train_bits" in s else "",
                 f"{past}/{len(result['runs'])}",
             )
         )
@@ -273,6 +275,8 @@ def claim_information_plane(ctx: ClaimContext) -> Finding:
                 "learned I(A;Z)",
                 "gap to I(A;X)",
                 "learned I(C;Z)",
+                "H(Z|X): sharpness (0 = deterministic code)",
+                "CE above H(A|X), train styles",
                 "seeds past the class-blind point",
             ),
             rows,
