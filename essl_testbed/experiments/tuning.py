@@ -231,7 +231,8 @@ def tune_arm(
                 scored = validation_score(trained, seed)
                 if cache is not None:
                     cache.store(trained.key(), seed, scored)
-            scores.append(scored["val_score_bits"])
+            # a trial stored before eliminate's class term existed scored its gap alone, as it still does
+            scores.append(scored.get("val_score_bits", scored["val_gap_bits"]))
         return sum(scores) / len(scores)
 
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=sampler_seed))
