@@ -126,11 +126,20 @@ class Experiment:
         return hashlib.sha256(json.dumps(self.definition, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     def label(self) -> str:
-        """``world/transform/model/mode`` (or ``/objective`` when it is not ``predict``) for progress bars and logs."""
+        """``world/transform/model/mode`` (or ``/objective`` when it is not ``predict``; the world
+        with its overrides and base augmentation, the mode with its aux label, readout and null
+        target) for progress bars, logs and the report's tuning tables.
+
+        >>> Experiment("occluded", "rot4", world_overrides={"occlusion": 0.5}, target="null").label()
+        'occluded occlusion 0.5/rot4/cnn/normal/null'
+        """
+        world = self.world + "".join(f" {k} {v}" for k, v in self.world_overrides.items())
+        if self.base_aug != "none":
+            world += f" {self.base_aug}"
         if self.target == "C":
-            return f"{self.world}/supervised/{self.train.model}"
+            return f"{world}/supervised/{self.train.model}"
         last = self.train.mode if self.train.objective == "predict" else self.train.objective
         extras = [self.train.aux] if self.train.aux != "class" else []
         extras += [f"readout {self.train.readout_grid}"] if self.train.readout_grid else []
         extras += ["null"] if self.target == "null" else []
-        return "/".join([self.world, self.transform, self.train.model, last, *extras])
+        return "/".join([world, self.transform, self.train.model, last, *extras])
