@@ -9,9 +9,10 @@ Run: ``python benchmarks/bench_profile.py --out DIR [--run] [--full-plan]``.
   ``train``; ``finish``: evaluation, the trained probe and the checks), and, when the wall time
   is known, the workers' idle share (``workers x wall - busy``: the driver's own work, such as
   exact claims and figures, and runs waiting on others).
-- ``--full-plan`` lists the runs the full profile asks for in its first round (every claim and
-  sensitivity setting, from an empty cache: a claim that asks again after seeing results adds
-  a few more) and projects its time from this folder's per-step and per-run costs, per model:
+- ``--full-plan`` lists the runs the full profile asks for in its first round (every arm's
+  tuning trials, every claim and sensitivity setting, from an empty cache: a claim that asks
+  again after seeing results adds a few more) and projects its time from this folder's
+  per-step and per-run costs, per model:
   ``(setup + finish) + steps x (train seconds per step)``, shared over the workers. A
   projection, printed as one, not a measurement.
 """
@@ -86,23 +87,34 @@ def breakdown(runs: list[dict], wall: float | None, workers: int) -> dict[str, d
 
 
 def full_plan() -> list[tuple[str, str, int]]:
-    """(part, model, steps) of every run the full profile's first round asks for: part "main",
-    or "sensitivity" for runs that only the sensitivity settings ask for."""
+    """(part, model, steps) of every run the full profile's first round asks for: part
+    "tuning" (each arm's trials, at the mean steps of the log-uniform steps range), "main" (at
+    the budget's steps, the most a tuned arm trains), or "sensitivity" for runs that only the
+    sensitivity settings ask for."""
+    import math
+    from dataclasses import replace
+
     from essl_testbed.experiments.budget import Runner
     from essl_testbed.report.claims import CLAIMS
     from essl_testbed.report.reproduce import _Missing, plan_jobs
 
-    out = Path(tempfile.mkdtemp())
-    runner = Runner(FULL, out / "cache", log=lambda _: None)
-    jobs = plan_jobs(list(CLAIMS), FULL, out, sensitivity=True)
+    assert FULL.tuning is not None
+    low, high = FULL.tuning.space.steps
+    trial_steps = round((high - low) / math.log(high / low))
     wanted: dict[tuple[str, int], tuple[str, str, int]] = {}
-    for job in jobs:
-        part = "sensitivity" if job.primary_only else "main"
-        try:
-            job.measure(runner)
-        except _Missing as missing:
-            for e, s in missing.tasks:
-                wanted.setdefault((e.key(), s), (part, e.train.model, e.train.steps))
+    for budget in (FULL, replace(FULL, tuning=None)):  # the arms to tune, then the runs at the budget's steps
+        out = Path(tempfile.mkdtemp())
+        runner = Runner(budget, out / "cache", log=lambda _: None)
+        for job in plan_jobs(list(CLAIMS), budget, out, sensitivity=True):
+            part = "sensitivity" if job.primary_only else "main"
+            try:
+                job.measure(runner)
+            except _Missing as missing:
+                for e in missing.arms:
+                    for trial in range(FULL.tuning.n_trials):
+                        wanted.setdefault((e.key(), -1 - trial), ("tuning", e.train.model, trial_steps))
+                for e, s in missing.tasks:
+                    wanted.setdefault((e.key(), s), (part, e.train.model, e.train.steps))
     return list(wanted.values())
 
 
