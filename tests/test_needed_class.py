@@ -24,6 +24,8 @@ from theory import (
     PushforwardJoint,
     class_blind_accuracy,
     class_blind_code,
+    class_blind_limit,
+    entropy,
     mutual_information,
     posterior_ids,
     with_posterior,
@@ -269,3 +271,75 @@ def test_class_blind_rejects_bad_arguments():
         class_blind_code(J, n_codes=0)
     with pytest.raises(InvalidDistribution, match="different"):
         class_blind_accuracy(J, a="A", c="A", x="X")
+
+
+# ------------------------------------------------------------------ the class-blind limit, any number of codes
+
+
+def _brute_force_minimum(model: Joint) -> float:
+    cax = _cax(model)
+    xs = np.flatnonzero(cax.sum(axis=(0, 1)) > 0)
+    m = len(xs)
+    A, b, xs = _polytope(cax, m)
+    p_ax = cax.sum(axis=0)[:, xs]
+    return min(_h_a_given_z_bits(p_ax, q.reshape(len(xs), m)) for q in _vertices(A, b))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(essl_models(**SMALL))
+def test_the_exact_limit_is_the_best_class_blind_code_and_the_relaxation_brackets_it(model):
+    best = _brute_force_minimum(model)
+    exact = class_blind_limit(model)
+    assert exact.method == "vertex enumeration" and exact.exact
+    assert exact.lower == pytest.approx(best, abs=1e-7)
+    relaxed = class_blind_limit(model, max_bases=1)
+    assert relaxed.lower <= best + 1e-7 <= relaxed.upper + 2e-7
+    assert relaxed.lower >= float(entropy(model, "A", given="X")) - 1e-9
+
+
+def _near_optimal_but_class_blind() -> Joint:
+    """A, C uniform bits; X = (C, A xor N) with N ~ Bern(0.4) in class 0 and Bern(0.3) in class 1."""
+    p = np.zeros((2, 2, 4))  # (C, A, X) with X = 2 C + (A xor N)
+    for c, noise in ((0, 0.4), (1, 0.3)):
+        for a in (0, 1):
+            p[c, a, 2 * c + a] += 0.25 * (1 - noise)
+            p[c, a, 2 * c + (1 - a)] += 0.25 * noise
+    return Joint(p, names=("C", "A", "X"))
+
+
+def test_a_code_can_be_nearly_optimal_for_a_and_blind_to_the_class():
+    J = _near_optimal_but_class_blind()
+    i_a_x = 1 - float(entropy(J, "A", given="X"))
+    # Z = A xor N is uniform in both classes; across them N ~ Bern(0.35)
+    i_a_z = 1 + 0.35 * math.log2(0.35) + 0.65 * math.log2(0.65)
+    assert i_a_x == pytest.approx(0.0739, abs=1e-4) and i_a_x - i_a_z == pytest.approx(0.0080, abs=1e-4)
+    limit = class_blind_limit(J)
+    # the class-blind point lies at or right of that code, and at most at I(A;X)
+    assert 1 - limit.upper >= i_a_z - 1e-9 and limit.exact
+    assert 1 - limit.lower <= i_a_x + 1e-9
+
+
+@pytest.mark.slow  # about 30 s: runs with the slow set (README, Testing)
+def test_the_pairwise_relaxation_certifies_a_point_well_above_h_a_given_x_on_occluded():
+    """Measured: H(A|X) 0.144, relaxation 0.310, search 0.386 bits (occluded, rot4, 58 groups of X)."""
+    J = presets.get("occluded").joint("rot4")
+    limit = class_blind_limit(J)
+    assert limit.method == "pairwise relaxation" and not limit.exact
+    assert float(entropy(J, "A", given="X")) + 0.1 < limit.lower < limit.upper
+    assert limit.upper <= class_blind_code(J).h_a_given_z + 1e-12
+
+
+def test_an_exhaustive_limit_meets_the_search_on_symmetric():
+    """symmetric under rot4: 20 groups, 9 classes, 167,960 bases; the search found the optimum."""
+    J = presets.get("symmetric").joint("rot4")
+    limit = class_blind_limit(J)
+    assert limit.method == "vertex enumeration"
+    assert limit.lower == pytest.approx(class_blind_code(J).h_a_given_z, abs=1e-7)
+
+
+def test_class_blind_limit_rejects_bad_arguments():
+    J = Joint.from_weights(np.ones((2, 2, 2)), names=("A", "C", "X"))
+    with pytest.raises(InvalidDistribution, match="max_bases"):
+        class_blind_limit(J, max_bases=0)
+    with pytest.raises(InvalidDistribution, match="different"):
+        class_blind_limit(J, a="A", c="A", x="X")

@@ -6,7 +6,7 @@
 (0, 1)
 """
 
-from ._class_blind import ClassBlindCode, class_blind_accuracy, class_blind_code
+from ._class_blind import ClassBlindCode, ClassBlindLimit, class_blind_accuracy, class_blind_code, class_blind_limit
 from ._co_information import co_information
 from ._entropy import entropy
 from ._errors import InvalidDistribution
@@ -20,11 +20,13 @@ from ._pushforward import PushforwardJoint, dense_ids, ids_of_outcomes
 
 __all__ = [
     "ClassBlindCode",
+    "ClassBlindLimit",
     "InvalidDistribution",
     "Joint",
     "PushforwardJoint",
     "class_blind_accuracy",
     "class_blind_code",
+    "class_blind_limit",
     "co_information",
     "dense_ids",
     "entropy",

@@ -12,6 +12,17 @@ polytope:
   which never increases it), from several seeded starts. The result is an *achievable* point,
   an upper bound on the class-blind minimum; the independence holds to the LP's tolerance,
   not through a penalty, and the code's I(C;Z) is reported.
+* :func:`class_blind_limit`: the class-blind minimum of H(A|Z) over codes with any number of
+  values, bracketed by a certified lower bound and an achievable value (equal when exact).
+
+The exact minimum is a linear program over the vertices of one polytope (Rassouli and
+Gündüz's treatment of perfect privacy): a class-blind code is a mixture of posteriors
+p(g|z), each in S = {r in the simplex : sum_g r_g p(c|g) = p(c) for every c}, whose mixture
+is p(g). H(A|Z=z) is concave in p(g|z), so every p(g|z) can be moved to vertices of S, and
+the best weights of the vertices are a linear program. S's vertices are enumerated from its
+bases, affordable on small worlds. Asking independence of only two classes at a time gives a
+larger polytope and so a lower bound (the *pairwise relaxation*); it is exact when the
+relaxed optimum happens to be class-blind for every class.
 
 Values of X with equal posteriors p(A|x) and p(C|x) are merged first: averaging q over such
 a group changes neither p(a, z) nor p(c, z), so nothing is lost. scipy is imported lazily.
@@ -26,6 +37,7 @@ a group changes neither p(a, z) nor p(c, z), so nothing is lost. scipy is import
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -33,11 +45,14 @@ import numpy as np
 
 from ._errors import InvalidDistribution
 
-__all__ = ["ClassBlindCode", "class_blind_accuracy", "class_blind_code"]
+__all__ = ["ClassBlindCode", "ClassBlindLimit", "class_blind_accuracy", "class_blind_code", "class_blind_limit"]
 
 _DECIMALS = 9  # posteriors equal to 1e-9 are merged (float sums of a few products agree to ~1e-15)
 _MIX = 1e-6  # gradients are taken at (1 - _MIX) q + _MIX / m, so unused codes get a finite slope
 _MAX_STEPS = 100
+MAX_BASES = 1_000_000
+"""Bases of S enumerated at most for the exact minimum (about 10 s on 2 cores); beyond, the pairwise relaxation."""
+_CHUNK = 200_000
 
 
 @dataclass(frozen=True)
@@ -203,3 +218,113 @@ def class_blind_code(
         code=groups.expand(q / q.sum(axis=1, keepdims=True)),
         starts=starts,
     )
+
+
+@dataclass(frozen=True)
+class ClassBlindLimit:
+    """The smallest H(A|Z) (bits) of a class-blind code, bracketed: ``lower`` is certified (no
+    class-blind code goes below it), ``upper`` achieved by a class-blind code; ``method``
+    says how the lower bound was obtained: "vertex enumeration" and "meets H(A|X)" are exact,
+    "pairwise relaxation" is exact only where ``exact`` says so."""
+
+    lower: float
+    upper: float
+    method: str
+
+    @property
+    def exact(self) -> bool:
+        return self.upper - self.lower <= 1e-9
+
+
+def _independent_rows(B: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The system B r = b restricted to a basis of its row space (the rows of p(c|g) sum to the ones row)."""
+    u, s, _ = np.linalg.svd(B, full_matrices=False)
+    rank = int((s > 1e-10 * s[0]).sum())
+    return u[:, :rank].T @ B, u[:, :rank].T @ b
+
+
+def _vertices(B: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The vertices of {r >= 0 : B r = b} (B of full row rank), one per row, from every basis."""
+    k, n = B.shape
+    found = []
+    bases = itertools.combinations(range(n), k)
+    while True:
+        cols = np.fromiter(itertools.chain.from_iterable(itertools.islice(bases, _CHUNK)), dtype=np.int64)
+        if not cols.size:
+            break
+        cols = cols.reshape(-1, k)
+        M = B[:, cols].transpose(1, 0, 2)
+        regular = np.abs(np.linalg.det(M)) > 1e-12
+        cols, M = cols[regular], M[regular]
+        r = np.linalg.solve(M, np.broadcast_to(b, (len(M), k))[..., None])[..., 0]
+        feasible = (r >= -1e-12).all(axis=1)
+        E = np.zeros((int(feasible.sum()), n))
+        E[np.arange(len(E))[:, None], cols[feasible]] = np.clip(r[feasible], 0, None)
+        found.append(E)
+    V = np.ascontiguousarray(np.round(np.vstack(found), 12))
+    _, first = np.unique(V.view(np.dtype((np.void, V.dtype.itemsize * n))).ravel(), return_index=True)
+    return V[np.sort(first)]
+
+
+def _best_mixture(V: np.ndarray, p_ag: np.ndarray, p_g: np.ndarray) -> tuple[float, np.ndarray]:
+    """min sum_k w_k H(A | vertex k) over w >= 0 with sum_k w_k V_k = p(g): (bits, w)."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    p_a = V @ p_ag
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost = -np.where(p_a > 0, p_a * np.log2(p_a), 0.0).sum(axis=1)
+    result = linprog(cost, A_eq=sparse.csr_matrix(V.T), b_eq=p_g, bounds=(0, None), method="highs")
+    if result.status != 0:
+        raise InvalidDistribution(f"the class-blind mixture program failed: {result.message}")
+    return max(0.0, float(result.fun)), result.x
+
+
+def class_blind_limit(
+    joint, a: str = "A", c: str = "C", x: str = "X", *, max_bases: int = MAX_BASES
+) -> ClassBlindLimit:
+    """The class-blind minimum of H(A|Z), exact by vertex enumeration when S has at most
+    ``max_bases`` bases, else bracketed by the pairwise relaxation and :func:`class_blind_code`.
+
+    >>> from theory import Joint
+    >>> J = Joint.from_weights([[[1, 0], [0, 1]], [[0, 1], [1, 0]]], names=("C", "A", "X"))  # six/nine
+    >>> limit = class_blind_limit(J)
+    >>> limit.lower, limit.upper, limit.exact   # a class-blind code learns nothing of A here
+    (1.0, 1.0, True)
+    """
+    if isinstance(max_bases, bool) or not isinstance(max_bases, int) or max_bases < 1:
+        raise InvalidDistribution(f"max_bases must be a positive int, got {max_bases!r}")
+    groups = _Groups(joint, a, c, x)
+    p_g = groups.p_ga.sum(axis=1)
+    p_ag = groups.p_ga / p_g[:, None]
+    p_cg = groups.p_gc / p_g[:, None]
+    p_c = groups.p_gc.sum(axis=0)
+    classes = np.flatnonzero(p_c > 0)
+
+    def envelope(subset) -> tuple[float, bool]:
+        """(min H(A|Z) over codes independent of the classes in subset, whether that code is class-blind)."""
+        B, b = _independent_rows(
+            np.vstack([np.ones(len(p_g)), p_cg[:, subset].T]), np.concatenate([[1.0], p_c[subset]])
+        )
+        V = _vertices(B, b)
+        value, w = _best_mixture(V, p_ag, p_g)
+        used = V[w > 1e-12]
+        blind = bool(np.abs(used @ p_cg[:, classes] - p_c[classes]).max() <= 1e-9)
+        return value, blind
+
+    rank = np.linalg.matrix_rank(np.vstack([np.ones(len(p_g)), p_cg[:, classes].T]))
+    if math.comb(groups.n_groups, int(rank)) <= max_bases:
+        value, _ = envelope(classes)
+        return ClassBlindLimit(value, value, "vertex enumeration")
+    upper = class_blind_code(joint, a, c, x).h_a_given_z
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h_a_given_x = float(-np.where(p_ag > 0, groups.p_ga * np.log2(p_ag), 0.0).sum())
+    if upper - h_a_given_x <= 1e-9:  # no code of X goes below H(A|X)
+        return ClassBlindLimit(upper, upper, "meets H(A|X)")
+    lower = h_a_given_x
+    for pair in itertools.combinations(classes, 2):
+        value, blind = envelope(list(pair))
+        lower = max(lower, value)
+        if blind:
+            upper = min(upper, value)
+    return ClassBlindLimit(min(lower, upper), upper, "pairwise relaxation")
