@@ -50,6 +50,7 @@ def test_six_nine_rot2_hand_derived():
     assert r["bayes_acc_C_given_X"] == pytest.approx(2 / 3)
     assert r["bayes_acc_A_given_X_C"] == pytest.approx(1.0)
     assert r["n_distinct_X"] == 2 and r["n_latent_cells"] == 4
+    assert r["n_posteriors_A"] == 2  # p(A|6 up) = (1/3, 2/3), p(A|6 down) = (2/3, 1/3)
 
 
 def test_six_nine_rot4_hand_derived():

@@ -48,7 +48,8 @@ def seeds_figure(
 
 def plane_figure(path: Path, runs: Mapping[str, Sequence[dict]], exact: Mapping[str, Mapping[str, float]]) -> None:
     """One panel per world: each seed's (I(A;Z), I(C;Z)) trajectory, and the exact points: a
-    constant code (0, 0), the best class-blind code (I(C;Z) = 0) and Z = T (I(A;X), I(C;T))."""
+    constant code (0, 0), the best class-blind code found (I(C;Z) = 0), the certified bound
+    no class-blind code passes (dashed) and Z = T (I(A;X), I(C;T))."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -63,9 +64,11 @@ def plane_figure(path: Path, runs: Mapping[str, Sequence[dict]], exact: Mapping[
         for r in world_runs:
             plane = r["information_plane"]
             ax.plot([p["I_A_Z"] for p in plane], [p["I_C_Z"] for p in plane], lw=0.8, alpha=0.7, marker=".", ms=2)
-        ax.scatter([e["I_A_Z_class_blind"]], [0.0], marker="s", color="black", zorder=3, label="class-blind")
+        ax.scatter([e["I_A_Z_class_blind"]], [0.0], marker="s", color="black", zorder=3, label="class-blind, found")
         ax.scatter([e["I_A_X"]], [e["I_C_T"]], marker="*", s=80, color="red", zorder=3, label="Z = T")
         ax.axvline(e["I_A_Z_class_blind"], ls=":", color="grey", lw=0.8)
+        certified = e.get("I_A_Z_class_blind_certified", e["I_A_Z_class_blind"])
+        ax.axvline(certified, ls="--", color="black", lw=0.8, label="class-blind, certified bound")
         ax.set_title(f"{label} (I(C;T) = {e['I_C_T']:.2f})", fontsize=8)
         ax.set_xlabel("I(A;Z) bits", fontsize=7)
         ax.set_ylabel("I(C;Z) bits", fontsize=7)

@@ -36,6 +36,7 @@ __all__ = ["ANALYSIS_KEYS", "CLASS_BLIND_KEYS", "analysis_json", "analyze", "for
 ANALYSIS_KEYS: dict[str, str] = {
     "n_latent_cells": "cells of the latent grid p(c, s, ā, a), zero-probability cells included",
     "n_distinct_X": "distinct rendered images X of positive probability",
+    "n_posteriors_A": "distinct posteriors p(A|x) of positive probability: the codes Z = T needs",
     "H_A": "H(A): entropy of the augmentation",
     "H_C": "H(C): entropy of the class",
     "I_A_C": "I(A;C): 0, A is drawn independently of the class",
@@ -95,7 +96,14 @@ def analyze(
     Worlds without known latents (:class:`synthetic.worlds.digits.DigitsWorld`) raise
     :class:`synthetic.errors.ExactAnalysisUnavailable`.
     """
-    from theory import class_blind_accuracy, class_blind_code, entropy, mutual_information, with_posterior
+    from theory import (
+        class_blind_accuracy,
+        class_blind_code,
+        entropy,
+        mutual_information,
+        posterior_ids,
+        with_posterior,
+    )
 
     if not isinstance(world, ExactWorld):
         what = (
@@ -119,6 +127,8 @@ def analyze(
     out: dict = {}
     out["n_latent_cells"] = int(p.size)
     out["n_distinct_X"] = int((np.bincount(x.ravel(), weights=p.ravel()) > 0).sum())
+    t_ids, _ = posterior_ids(J, "A", "X")
+    out["n_posteriors_A"] = int((np.bincount(t_ids, weights=J.marginal("X").probabilities.astype(np.float64)) > 0).sum())
     out["H_A"] = h(J, "A")
     out["H_C"] = h(J, "C")
     out["I_A_C"] = mi(J, "A", "C")
