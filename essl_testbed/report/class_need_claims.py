@@ -11,7 +11,7 @@ for two labels of the same images, one needed to read A and one not (``two_label
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -180,7 +180,7 @@ PLANE_WORLDS: dict[str, tuple[str, dict]] = {
 occluded scenes stepped from 1/4 to 1, and rotation-symmetric glyphs."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exact_points(label: str) -> dict[str, float]:
     """The exact points of :data:`PLANE_WORLDS` ``label``'s plane under rot4: the class-blind
     point as found (``I_A_Z_class_blind``, achieved by a class-blind code) and as certified

@@ -128,7 +128,9 @@ def analyze(
     out["n_latent_cells"] = int(p.size)
     out["n_distinct_X"] = int((np.bincount(x.ravel(), weights=p.ravel()) > 0).sum())
     t_ids, _ = posterior_ids(J, "A", "X")
-    out["n_posteriors_A"] = int((np.bincount(t_ids, weights=J.marginal("X").probabilities.astype(np.float64)) > 0).sum())
+    out["n_posteriors_A"] = int(
+        (np.bincount(t_ids, weights=J.marginal("X").probabilities.astype(np.float64)) > 0).sum()
+    )
     out["H_A"] = h(J, "A")
     out["H_C"] = h(J, "C")
     out["I_A_C"] = mi(J, "A", "C")
