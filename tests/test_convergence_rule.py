@@ -100,3 +100,20 @@ def test_every_trained_claim_certifies_the_arms_of_its_primary(key, tmp_path):
 def test_the_information_plane_counts_only_seeds_past_the_class_blind_point(tmp_path):
     finding = CLAIMS["information_plane"].evaluate(ClaimContext(_Runs(0.0), tmp_path, primary_only=True))  # type: ignore[arg-type]
     assert sorted(finding.primary) == [s for s in SEEDS if s % 2 == 0]
+
+
+def test_an_eliminate_code_that_is_not_class_blind_misses_its_objective():
+    """Below the certified class-blind bound the code provably carries the class; above it, a
+    class probe beyond chance + margin says the same. Either leaves the arm unconverged."""
+    from essl_testbed.report.class_need_claims import BLIND_PROBE_MARGIN, _not_blind
+
+    chance = 1 / 6
+    gaps = {0: -0.03, 1: 0.01, 2: 0.02}
+    probe = {0: chance, 1: 0.76, 2: chance + BLIND_PROBE_MARGIN / 2}
+    violations = _not_blind(gaps, probe, chance)
+    assert sorted(violations) == [0, 1]
+    assert "below the class-blind bound" in violations[0] and "class probe 0.760" in violations[1]
+    assert not ArmCertificate("eliminate", gaps, "class-blind limit", violations).converged(0.05)
+    assert ArmCertificate("eliminate", {2: 0.02}, "class-blind limit", _not_blind({2: 0.02}, probe, chance)).converged(
+        0.05
+    )

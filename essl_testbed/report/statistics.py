@@ -40,13 +40,15 @@ itself estimated): at 5 seeds read an interval as indicative, and prefer the ful
 >>> arm = ArmCertificate("eliminate", {0: 0.31, 1: 0.02}, "exact optimum")
 >>> arm.converged(0.05), certified(Verdict.SUPPORTED, [arm], 0.05)
 (False, <Verdict.UNCONVERGED: 'inconclusive (arm not converged)'>)
+>>> ArmCertificate("eliminate", {0: 0.01}, violations={0: "class probe 0.76, chance 0.17"}).converged(0.05)
+False
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
@@ -192,16 +194,19 @@ def decide(contrast: Contrast, result: PairedResult, p_adjusted: float) -> Verdi
 @dataclass(frozen=True)
 class ArmCertificate:
     """One arm of a primary contrast and its convergence certificate per seed: ``gaps`` are
-    bits above the exact optimum (``kind`` "exact optimum"), above a limit found by search
-    ("class-blind limit", an upper bound on the true minimum unless ``exact``), or for
-    "plateau" the relative drop of the training loss over its last fifth of epochs."""
+    bits above the exact optimum (``kind`` "exact optimum"), above a certified lower bound on
+    the optimum ("class-blind limit"), or for "plateau" the relative drop of the training loss
+    over its last fifth of epochs. ``violations`` names the seeds that missed the arm's own
+    objective whatever their gap (a code meant to be class-blind that is not), with why; one
+    is enough to leave the arm unconverged."""
 
     arm: str
     gaps: dict[int, float]
     kind: str = "exact optimum"
+    violations: dict[int, str] = field(default_factory=dict)
 
     def converged(self, epsilon: float) -> bool:
-        if not self.gaps:
+        if not self.gaps or self.violations:
             return False
         values = list(self.gaps.values())
         if self.kind == "plateau":
@@ -214,7 +219,12 @@ class ArmCertificate:
             return "no certificate"
         unit = "loss drop over the last fifth" if self.kind == "plateau" else "bits"
         spread = f" ± {values.std(ddof=1):.3f}" if len(values) > 1 else ""
-        return f"{values.mean():.3f}{spread} {unit} ({self.kind}, n = {len(values)})"
+        text = f"{values.mean():.3f}{spread} {unit} ({self.kind}, n = {len(values)})"
+        if self.violations:
+            seeds = ", ".join(str(s) for s in sorted(self.violations))
+            first = next(iter(self.violations.values()))
+            text += f"; {len(self.violations)} seed(s) missed the objective ({seeds}), e.g. {first}"
+        return text
 
 
 def certified(verdict: Verdict, arms: Sequence[ArmCertificate], epsilon: float) -> Verdict:
