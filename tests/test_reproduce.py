@@ -207,8 +207,9 @@ def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     budget = Budget(steps=4, seeds=(0, 1))
     first = reproduce(tmp_path, budget, only=["hidden_task"], log=lambda _: None, sensitivity=True)
     assert first[0].verdict in {Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE}
-    # hflip and the supervised ceiling, then hflip alone under each of the four sensitivity settings
-    assert len(list((tmp_path / "cache").rglob("seed*.json"))) == 4 + 4 * 2
+    # hflip, its null control and the supervised ceiling, then hflip and the null control under
+    # each of the four sensitivity settings; two seeds each
+    assert len(list((tmp_path / "cache").rglob("seed*.json"))) == (3 + 4 * 2) * 2
     assert list(first[0].sensitivity) == [
         "lr 0.0003, 4 steps",
         "lr 0.003, 4 steps",
