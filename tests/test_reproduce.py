@@ -82,6 +82,20 @@ METRICS = (
 )
 
 
+def _class_blind_at_its_bound(world: str, transform: str, request: dict, seed: int) -> dict:
+    """An eliminate run that met its objective: a class probe at chance, its cross-entropy on
+    the certified class-blind bound of its training styles."""
+    from essl_testbed.experiments.limits import training_style_limits
+    from essl_testbed.experiments.spec import Experiment
+
+    overrides = request.get("overrides", {})
+    limits = training_style_limits(Experiment(world, transform, world_overrides=dict(overrides)), seed)
+    return {
+        "probe_acc": 1 / overrides.get("n_classes", 2),
+        "pretext_gap_train_bits": limits["H_A_given_Z_class_blind_lower"] - limits["H_A_given_X"],
+    }
+
+
 class CannedRunner:
     """Stands in for the training runner: every metric of a condition is ``0.5 + size * effect
     ± spread``, the sign alternating over the seeds in a phase set by the condition, so a
@@ -122,6 +136,8 @@ class CannedRunner:
                     {"epoch": 1, "I_A_Z": 2.0, "I_C_Z": value},
                 ],
             }
+            if request.get("mode") == "eliminate":
+                run.update(_class_blind_at_its_bound(world, transform, request, seed))
             runs.append(run)
         summary = {k: {"mean": 0.5 + effect, "std": self.spread, "n": len(self.seeds)} for k in runs[0] if k != "seed"}
         return {"runs": runs, "summary": summary}
