@@ -67,6 +67,11 @@ class TrainConfig:
         0, "cells per side the encoder's readout pools to (0: the model's own, CNN 2 and C4 CNN 1; 1: global pooling)"
     )
     warmup: float = _option(0.0, "eliminate: share of the steps over which the reversal strength ramps from 0 to lam")
+    sharpen: float = _option(
+        0.0,
+        "bottleneck: share of the steps, at the end, trained on the expected loss E_q[-log p(a|z)] instead of the "
+        "mixture, which pushes the code's own H(A|Z) down and the code sharp",
+    )
     device: str = _option("cpu", "cpu, cuda, cuda:N or auto")
 
     def __post_init__(self) -> None:
@@ -94,6 +99,12 @@ class TrainConfig:
             raise TrainConfigError(f"readout_grid sets the CNN or C4 CNN readout; model {self.model!r} has none")
         if not (isinstance(self.warmup, (int, float)) and not isinstance(self.warmup, bool) and 0 <= self.warmup <= 1):
             raise TrainConfigError(f"warmup must be a share of the steps in [0, 1], got {self.warmup!r}")
+        if not (
+            isinstance(self.sharpen, (int, float)) and not isinstance(self.sharpen, bool) and 0 <= self.sharpen <= 1
+        ):
+            raise TrainConfigError(f"sharpen must be a share of the steps in [0, 1], got {self.sharpen!r}")
+        if self.sharpen and self.model != "bottleneck":
+            raise TrainConfigError(f"sharpen changes the bottleneck's loss; model {self.model!r} has none")
         if self.warmup and self.mode != "eliminate":
             raise TrainConfigError(f"warmup ramps eliminate's reversal strength; mode {self.mode!r} has none")
         for name in ("epochs", "steps", "batch_size", "feature_dim", "width", "n_codes", "readout_grid"):
@@ -112,7 +123,13 @@ class TrainConfig:
         out = asdict(self)
         if not self.steps:
             del out["steps"]  # keeps the keys of epoch-budgeted experiments what they were
-        for name, default in (("aux", "class"), ("objective", "predict"), ("readout_grid", 0), ("warmup", 0.0)):
+        for name, default in (
+            ("aux", "class"),
+            ("objective", "predict"),
+            ("readout_grid", 0),
+            ("warmup", 0.0),
+            ("sharpen", 0.0),
+        ):
             if out[name] == default:
                 del out[name]  # and those of every experiment from before the field existed
         return out

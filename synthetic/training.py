@@ -81,6 +81,7 @@ def train(
         history.append({"epoch": 0, **on_epoch(0, model)})
     schedule = config.batches_per_epoch(len(dataset))
     ramp = reversal_ramp(model, config, sum(schedule))
+    sharpen = sharpening(model, config, sum(schedule))
     step = 0
     for epoch, n_batches in enumerate(schedule, 1):
         model.train()
@@ -89,6 +90,7 @@ def train(
         order = torch.randperm(len(dataset), generator=generator).to(device)
         for batch in order.split(config.batch_size)[:n_batches]:
             ramp(step)
+            sharpen(step)
             step += 1
             weights = w[batch]
             loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], weights)
@@ -134,6 +136,28 @@ def reversal_ramp(model: PretextNetwork, config: TrainConfig, total_steps: int) 
             layer.lambda_ = config.lam * min(1.0, (step + 1) / ramp_steps)
 
     return ramp
+
+
+def sharpening(model: PretextNetwork, config: TrainConfig, total_steps: int) -> Callable[[int], None]:
+    """``sharpen(step)`` switches the bottleneck to the expected loss for the last
+    ``config.sharpen`` share of the steps. The mixture loss trains from a near-uniform code but
+    is met by soft codes whose I(A;Z) stays below I(A;X); the expected loss bounds the code's
+    own H(A|Z), so driving it to H(A|X) makes the code sharp.
+
+    >>> from synthetic.nets import CategoricalBottleneck
+    >>> net = CategoricalBottleneck(4, n_codes=2, n_actions=2)
+    >>> sharpen = sharpening(net, TrainConfig(model="bottleneck", sharpen=0.5), total_steps=4)
+    >>> [(sharpen(s), net.objective)[1] for s in range(4)]
+    ['mixture', 'mixture', 'expected', 'expected']
+    """
+    if not config.sharpen:
+        return lambda step: None
+    start = (1 - config.sharpen) * total_steps
+
+    def sharpen(step: int) -> None:
+        model.objective = "expected" if step >= start else "mixture"  # type: ignore[attr-defined]
+
+    return sharpen
 
 
 @torch.no_grad()
