@@ -25,7 +25,31 @@ def test_the_code_information_is_exact_and_the_loss_bounds_h_a_given_z(model):
     assert fit.i_c_z == pytest.approx(float(mutual_information(J, "C", "Z")), abs=1e-9)
     # the expected cross-entropy of a code is at least its H(A|Z)
     assert fit.loss_bits >= float(entropy(J, "A", given="Z")) - 1e-9
-    assert fit.path[0][0] == 0 and fit.path[-1] == (40, fit.i_a_z, fit.i_c_z)
+    assert fit.path[0][0] == 0 and fit.path[-1] == (41, fit.i_a_z, fit.i_c_z)
+
+
+@settings(max_examples=30, deadline=None)
+@given(essl_models(n_styles=1, n_actions=3, n_inputs=5, n_codes=1))
+def test_polishing_only_lowers_the_loss_and_reaches_the_optimum_with_enough_codes(model):
+    """With as many codes as distinct posteriors p(A|x) the polished code is Z = T: its
+    I(A;Z) equals I(A;X) and it is deterministic, whatever the gradient phase left."""
+    p = _cax(model)
+    rough = fit_free_code(p, n_codes=5, steps=5, seed=2, polish=False)
+    fit = fit_free_code(p, n_codes=5, steps=5, seed=2)
+    i_a_x = float(mutual_information(Joint(p, names=("C", "A", "X")), "A", "X"))
+    assert fit.polish_gain_bits == pytest.approx(fit.i_a_z - rough.i_a_z)
+    assert fit.loss_bits <= rough.loss_bits + 1e-9
+    assert fit.i_a_z == pytest.approx(i_a_x, abs=1e-9) and fit.h_z_given_x == 0.0
+
+
+def test_polishing_splits_merged_posteriors_into_an_unused_code():
+    """Four inputs with four distinct posteriors, all on one code at first: coordinate descent
+    alone cannot leave it (the other codes are unused); the unused codes must be handed out."""
+    from synthetic.nets.free_code import _polish
+
+    p_ax = np.array([[0.2, 0.05], [0.05, 0.2], [0.15, 0.1], [0.1, 0.15]])
+    assign = _polish(p_ax, np.zeros(4, dtype=int), n_codes=4)
+    assert sorted(assign) == [0, 1, 2, 3]
 
 
 def test_the_ideal_learner_reaches_i_a_x_where_the_class_is_needed():

@@ -20,10 +20,28 @@ import numpy as np
 
 from .spec import Experiment
 
-__all__ = ["CONVERGED_BITS", "training_style_limits"]
+__all__ = ["CONVERGED_BITS", "training_style_joint", "training_style_limits"]
 
 CONVERGED_BITS = 0.05
 """ε: the default optimality gap (bits) under which a trained arm counts as converged."""
+
+
+@lru_cache(maxsize=64)
+def training_style_joint(experiment: Experiment, seed: int):
+    """The joint p(C, A, X) of the experiment's pretext task on the training styles of
+    ``seed``'s split: the enumerated cells the networks are fit on, weights renormalised, X
+    the distinct images (a :class:`theory.Joint` named C, A, X)."""
+    from theory import Joint
+
+    from .downstream import downstream_sets
+
+    split, _ = downstream_sets(experiment, seed)
+    world = experiment.make_world()
+    train = split.apply(world.dataset(experiment.transform), merge_validation=True)["train"]
+    x = np.unique(train.latents["X"], return_inverse=True)[1].ravel()
+    table = np.zeros((train.n_classes, train.n_actions, int(x.max()) + 1))
+    np.add.at(table, (train.c, train.a, x), train.weights)
+    return Joint(table / table.sum(), names=("C", "A", "X"))
 
 
 @lru_cache(maxsize=64)
@@ -34,7 +52,6 @@ def training_style_limits(experiment: Experiment, seed: int) -> dict[str, float]
     (:func:`theory.class_blind_limit`): ``H_A_given_Z_class_blind`` is achieved by a
     class-blind code, ``H_A_given_Z_class_blind_lower`` certified: no class-blind code goes below."""
     from theory import (
-        Joint,
         class_blind_accuracy,
         class_blind_limit,
         entropy,
@@ -42,16 +59,7 @@ def training_style_limits(experiment: Experiment, seed: int) -> dict[str, float]
         with_posterior,
     )
 
-    from .downstream import downstream_sets
-
-    split, _ = downstream_sets(experiment, seed)
-    world = experiment.make_world()
-    train = split.apply(world.dataset(experiment.transform), merge_validation=True)["train"]
-    x = np.unique(train.latents["X"], return_inverse=True)[1].ravel()
-    n_x = int(x.max()) + 1
-    table = np.zeros((train.n_classes, train.n_actions, n_x))
-    np.add.at(table, (train.c, train.a, x), train.weights)
-    J = Joint(table / table.sum(), names=("C", "A", "X"))
+    J = training_style_joint(experiment, seed)
     limit = class_blind_limit(J)
     return {
         "H_A": float(entropy(J, "A")),

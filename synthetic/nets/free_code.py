@@ -6,7 +6,11 @@ mixture cross-entropy -log sum_z q(z|x) p(a|z), which trains from a near-uniform
 moves to the expected one E_q[-log p(a|z)], which is an upper bound on the code's own
 H(A|Z): pushing it to H(A|X) forces I(A;Z) up to I(A;X) and the code to become sharp (the
 mixture alone is met by soft codes that keep H(Z|X) > 0 and I(A;Z) below I(A;X)).
-I(A;Z) and I(C;Z) are exact, from the code's joint with p(c, a, x).
+Gradient descent can end with two distinct posteriors p(A|x) sharing a code while another code
+is unused (a local optimum, up to 0.02 bits short on occluded); ``polish`` then hardens the code
+and runs coordinate descent on the same loss (each x to the code whose p(A|z) is nearest in
+KL, an unused code given to the x that costs most; the sequential information bottleneck's
+move), which only lowers it. I(A;Z) and I(C;Z) are exact, from the code's joint with p(c, a, x).
 
 >>> import numpy as np
 >>> p = np.zeros((2, 2, 2)); p[0, 0, 0] = p[1, 1, 1] = 0.5      # X = A = C
@@ -42,6 +46,36 @@ class FreeCode:
     loss_bits: float
     """the expected loss E_q[-log p(a|z)] of the fitted code, an upper bound on its H(A|Z)"""
     path: list[tuple[int, float, float]] = field(default_factory=list)
+    polish_gain_bits: float = 0.0
+    """I(A;Z) gained by the polishing that follows gradient descent (0 without it)"""
+
+
+def _polish(p_ax: np.ndarray, assign: np.ndarray, n_codes: int, max_rounds: int = 1000) -> np.ndarray:
+    """Coordinate descent of H(A|Z) over hard codes ``assign`` (one code per row of the (X, A)
+    table ``p_ax``); every move lowers sum_x p(x) KL(p(A|x) || p(A|z(x)))."""
+    p_x = p_ax.sum(axis=1)
+    post = p_ax / p_x[:, None]
+    for _ in range(max_rounds):
+        p_az = np.zeros((n_codes, p_ax.shape[1]))
+        np.add.at(p_az, assign, p_ax)
+        used = p_az.sum(axis=1) > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_dec = np.log2(p_az / p_az.sum(axis=1, keepdims=True))
+            cost = -np.where(post[:, None, :] > 0, post[:, None, :] * log_dec[None], 0.0).sum(axis=2)
+        cost[:, ~used] = np.inf
+        best = cost.argmin(axis=1)
+        moved = cost[np.arange(len(assign)), best] < cost[np.arange(len(assign)), assign] - 1e-12
+        if moved.any():
+            assign = np.where(moved, best, assign)
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own = -np.where(post > 0, post * np.log2(post), 0.0).sum(axis=1)
+        excess = p_x * (cost[np.arange(len(assign)), assign] - own)
+        if used.all() or excess.max() <= 1e-12:
+            return assign
+        assign = assign.copy()
+        assign[int(excess.argmax())] = int(np.flatnonzero(~used)[0])
+    return assign
 
 
 def _mi_bits(p_yz: np.ndarray) -> float:
@@ -69,9 +103,11 @@ def fit_free_code(
     switch: float = 0.3,
     seed: int = 0,
     record_every: int = 100,
+    polish: bool = True,
 ) -> FreeCode:
     """Fit q(z|x) and p(a|z) to ``p_cax`` (a (C, A, X) probability table): the mixture loss for
-    the first ``switch`` share of the ``steps``, then the expected loss. Same seed, same code."""
+    the first ``switch`` share of the ``steps``, then the expected loss, then (``polish``) the
+    hard code's coordinate descent. Same seed, same code."""
     p = np.asarray(p_cax, dtype=np.float64)
     if p.ndim != 3:
         raise InvalidDistribution(f"p_cax must be a (C, A, X) table, got shape {p.shape}")
@@ -117,4 +153,13 @@ def fit_free_code(
     path.append((steps, i_a, i_c))
     with torch.no_grad():
         final = float(loss(mixture=False))
-    return FreeCode(code, i_a, i_c, h_zx, final, path)
+    if not polish:
+        return FreeCode(code, i_a, i_c, h_zx, final, path)
+    assign = _polish(p_ax.numpy(), code[keep].argmax(axis=1), n_codes)
+    code[keep] = np.eye(n_codes)[assign]
+    hard_a, hard_c, hard_zx = code_information(p, code)
+    path.append((steps + 1, hard_a, hard_c))
+    p_a = p.sum(axis=(0, 2))
+    h_a = float(-(p_a[p_a > 0] * np.log2(p_a[p_a > 0])).sum())
+    # a hard code's expected loss, with its best decoder p(a|z), is its H(A|Z)
+    return FreeCode(code, hard_a, hard_c, hard_zx, h_a - hard_a, path, hard_a - i_a)
