@@ -27,7 +27,14 @@ from ..experiments.provenance import provenance
 from ..experiments.records import SeedsResult
 from ..experiments.spec import Experiment
 from ..experiments.sweep import run_experiments, train_missing
-from . import class_need_claims, exact_claims, forecast_claims, objective_claims, trained_claims  # noqa: F401  (they register the claims, in report order)
+from . import (  # noqa: F401  (they register the claims, in report order)
+    class_need_claims,
+    exact_claims,
+    explaining_away_claims,
+    forecast_claims,
+    objective_claims,
+    trained_claims,
+)
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
 from .statistics import PairedResult, certified, decide, holm, paired_contrast
 from .writer import write_report
