@@ -46,7 +46,8 @@ class TrainConfig:
     objective: str = _option(
         "predict",
         "predict: CE for A (the E-SSL task); strict: equivariance f(gx) = rho(g) f(x); instance: N-way instance "
-        "classifier; contrastive: InfoNCE between two views of an instance",
+        "classifier; contrastive: InfoNCE between two views of an instance; essl: InfoNCE + weight * CE(A); care: "
+        "InfoNCE + weight * Gram-matrix equivariance",
         choices=lambda: OBJECTIVES,
     )
     lam: float = _option(1.0, "weight of the class loss (add) / strength of the reversal (eliminate)")
@@ -72,6 +73,11 @@ class TrainConfig:
         "bottleneck: share of the steps, at the end, trained on the expected loss E_q[-log p(a|z)] instead of the "
         "mixture, which pushes the code's own H(A|Z) down and the code sharp",
     )
+    weight: float | None = _option(
+        None,
+        "essl: lambda of CE(A) (default 0.4, published; 0: the contrastive base); care: w of the equivariance term "
+        "(default 0.01)",
+    )
     device: str = _option("cpu", "cpu, cuda, cuda:N or auto")
 
     def __post_init__(self) -> None:
@@ -91,6 +97,12 @@ class TrainConfig:
             raise TrainConfigError(
                 f"the bottleneck predicts A through its code; objective {self.objective!r} trains cnn, c4cnn or mlp"
             )
+        if self.weight is not None:
+            ok = isinstance(self.weight, (int, float)) and not isinstance(self.weight, bool)
+            if not ok or not math.isfinite(self.weight) or self.weight < 0:
+                raise TrainConfigError(f"weight must be a non-negative number, got {self.weight!r}")
+            if self.objective not in ("essl", "care"):
+                raise TrainConfigError(f"weight weighs the second term of essl and care; {self.objective!r} has none")
         if self.aux not in AUX_LABELS:
             raise TrainConfigError(f"unknown aux label {self.aux!r}; valid: {', '.join(AUX_LABELS)}")
         if self.aux != "class" and self.mode == "normal":
@@ -129,6 +141,7 @@ class TrainConfig:
             ("readout_grid", 0),
             ("warmup", 0.0),
             ("sharpen", 0.0),
+            ("weight", None),
         ):
             if out[name] == default:
                 del out[name]  # and those of every experiment from before the field existed
@@ -152,7 +165,7 @@ class TrainConfig:
 
 def cli_fields() -> list[tuple[str, type, Any, str, tuple[str, ...] | None]]:
     """``(field name, type, default, help, choices)`` for every field, in declaration order."""
-    types = {"str": str, "int": int, "float": float}
+    types = {"str": str, "int": int, "float": float, "float | None": float}
     out = []
     for f in fields(TrainConfig):
         choices = f.metadata.get("choices")

@@ -109,6 +109,21 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
         return StrictModel(encoder, dataset.transform)
     if config.objective == "contrastive":
         return ContrastiveModel(encoder, dataset.x, dataset.a, seed=int(torch.randint(2**31, ())))
+    if config.objective in ("essl", "care"):
+        from .nets.published import PublishedObjective
+        from .objectives import instance_ids, view_ids
+
+        return PublishedObjective(
+            encoder,
+            config.objective,
+            dataset.x,
+            dataset.a,
+            instance_ids(dataset)[0],
+            view_ids(dataset),
+            dataset.n_actions,
+            seed=int(torch.randint(2**31, ())),
+            weight=config.weight,
+        )
     if config.mode == "normal":
         return PretextModel(encoder, dataset.n_actions)
     return PretextModel(

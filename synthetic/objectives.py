@@ -7,6 +7,9 @@
   keep f from collapsing.
 * ``instance``: instance discrimination as an N-way classifier over the training instances.
 * ``contrastive``: InfoNCE (SimCLR's NT-Xent) between two views of one instance.
+* ``essl`` and ``care``: the published objectives on a contrastive base (InfoNCE between two
+  un-augmented views of a row's scene) plus E-SSL's CE(A) or CARE's Gram-matrix equivariance
+  (:mod:`synthetic.nets.published`).
 
 An *instance* is a scene before its *views*: the views of a row are its action A and the
 world's base-augmentation knobs (shift, flip, colour jitter); everything else (class, pose,
@@ -25,13 +28,15 @@ import numpy as np
 from . import transforms
 from .errors import TrainConfigError
 
-__all__ = ["OBJECTIVES", "VIEW_FACTORS", "check", "instance_ids", "relabel_by_instance"]
+__all__ = ["OBJECTIVES", "VIEW_FACTORS", "check", "instance_ids", "relabel_by_instance", "view_ids"]
 
 OBJECTIVES: dict[str, str] = {
     "predict": "cross-entropy for predicting A (modes normal, add, eliminate)",
     "strict": "strict equivariance f(g x) = rho(g) f(x) plus VICReg variance/covariance against collapse",
     "instance": "instance discrimination: an N-way classifier over the training instances",
     "contrastive": "InfoNCE (SimCLR's NT-Xent) between two views of one instance",
+    "essl": "E-SSL: InfoNCE between two un-augmented views + weight * CE(A) through an MLP head (weight 0: its base)",
+    "care": "CARE: InfoNCE between two un-augmented views + weight * Gram-matrix equivariance within each action",
 }
 """Objective name -> one line (the CLI's help)."""
 
@@ -47,8 +52,8 @@ def check(objective: str, transform: str, target: str = "A") -> None:
         what = "the supervised ceiling predicts the class" if target == "C" else "the null control predicts a label"
         raise TrainConfigError(f"{what}; objective {objective!r} does not apply")
     t = transforms.get(transform)
-    if objective == "predict" and target != "C" and t.n_actions < 2:
-        raise TrainConfigError(f"objective 'predict' under {t.name!r}: a single action leaves nothing to predict")
+    if objective in ("predict", "essl", "care") and target != "C" and t.n_actions < 2:
+        raise TrainConfigError(f"objective {objective!r} under {t.name!r}: a single action leaves nothing to learn")
     if objective == "strict":
         if t.n_actions < 2:
             raise TrainConfigError(f"objective 'strict' under {t.name!r}: a single action constrains nothing")
@@ -75,6 +80,22 @@ def instance_ids(dataset) -> tuple[np.ndarray, int]:
     _, ids = np.unique(columns, axis=0, return_inverse=True)
     ids = ids.ravel()
     return ids.astype(np.int64), int(ids.max()) + 1 if len(ids) else 0
+
+
+def view_ids(dataset) -> np.ndarray:
+    """The id of each row's scene *and* base augmentation: rows that differ only in the action
+    A share it (the rows one action apart).
+
+    >>> from synthetic.worlds import presets
+    >>> ids = view_ids(presets.get("six-nine").dataset("rot2"))
+    >>> len(ids), len(set(ids.tolist()))
+    (4, 2)
+    """
+    names = [k for k in dataset.groups if k not in ("A", "S", "X")]
+    if not names:
+        raise TrainConfigError(f"{dataset.world!r} has no latents that name a scene")
+    columns = np.stack([np.asarray(dataset.groups[k]) for k in names], axis=1)
+    return np.unique(columns, axis=0, return_inverse=True)[1].ravel().astype(np.int64)
 
 
 def relabel_by_instance(dataset):

@@ -93,7 +93,8 @@ def train(
             sharpen(step)
             step += 1
             weights = w[batch]
-            loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], weights)
+            rows = {"rows": batch} if getattr(model, "takes_rows", False) else {}
+            loss, predictions = model.pretext_loss(x[batch], a[batch], c[batch], weights, **rows)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

@@ -48,7 +48,7 @@ def test_config_rejects_combinations_that_mean_nothing(kwargs, match):
         ("blur4", "strict", "A", "needs a group of transformations"),
         ("grayscale", "strict", "A", "'grayscale' is not one"),
         ("identity", "strict", "A", "a single action constrains nothing"),
-        ("identity", "predict", "A", "a single action leaves nothing to predict"),
+        ("identity", "predict", "A", "a single action leaves nothing to learn"),
         ("rot4", "instance", "C", "the supervised ceiling predicts the class"),
     ],
 )

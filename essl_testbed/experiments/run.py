@@ -96,7 +96,8 @@ class _SeedRun:
         ρ(g), held out and on the full grid, and the relative equivariance error.
         ``instance``: accuracy on the training instances (held-out styles are new instances).
         ``contrastive``: the share of rows whose nearest other view in the batch is of the same
-        instance, over the last epoch."""
+        instance, over the last epoch; ``care`` the same for its InfoNCE term. ``essl``: as
+        ``predict``, from its action head."""
         from synthetic.nets.strict import pair_statistics
         from synthetic.training import evaluate, weighted_cross_entropy_bits
 
@@ -104,7 +105,7 @@ class _SeedRun:
 
         objective, device = self.experiment.train.objective, self.experiment.train.device
         full, test_ds, train_ds, model = self.full, self.test_ds, self.train_ds, self.model
-        if objective == "predict":
+        if objective in ("predict", "essl"):
             test_eval, full_eval = evaluate(model, test_ds, device), evaluate(model, full, device)
             train_eval = evaluate(model, train_ds, device)
             ce_train = weighted_cross_entropy_bits(train_eval["action_probs"], train_ds.a, train_ds.weights)
@@ -128,7 +129,7 @@ class _SeedRun:
                 "pretext_optimum_train_bits": optimum,
                 "pretext_gap_train_bits": ce_train - optimum,
             }
-        if objective == "contrastive":
+        if objective in ("contrastive", "care"):
             return {"pretext_acc": history[-1]["train_pretext_acc"]}
         model.eval()
         out = {}
@@ -201,7 +202,7 @@ class _SeedRun:
 def _exact(world: Any, experiment: Experiment) -> dict | None:
     from synthetic.errors import ExactAnalysisUnavailable
 
-    if experiment.target != "A" or experiment.train.objective != "predict":
+    if experiment.target != "A" or experiment.train.objective not in ("predict", "essl"):
         return None
     try:
         return world.analyze(experiment.transform, class_blind=False)
