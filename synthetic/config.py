@@ -78,6 +78,9 @@ class TrainConfig:
         "essl: lambda of CE(A) (default 0.4, published; 0: the contrastive base); care: w of the equivariance term "
         "(default 0.01)",
     )
+    temperature: float | None = _option(
+        None, "InfoNCE temperature of contrastive, essl and care (default 0.5, SimCLR's setting for small batches)"
+    )
     device: str = _option("cpu", "cpu, cuda, cuda:N or auto")
 
     def __post_init__(self) -> None:
@@ -103,6 +106,12 @@ class TrainConfig:
                 raise TrainConfigError(f"weight must be a non-negative number, got {self.weight!r}")
             if self.objective not in ("essl", "care"):
                 raise TrainConfigError(f"weight weighs the second term of essl and care; {self.objective!r} has none")
+        if self.temperature is not None:
+            ok = isinstance(self.temperature, (int, float)) and not isinstance(self.temperature, bool)
+            if not ok or not math.isfinite(self.temperature) or self.temperature <= 0:
+                raise TrainConfigError(f"temperature must be a positive number, got {self.temperature!r}")
+            if self.objective not in ("contrastive", "essl", "care"):
+                raise TrainConfigError(f"temperature scales InfoNCE; objective {self.objective!r} has none")
         if self.aux not in AUX_LABELS:
             raise TrainConfigError(f"unknown aux label {self.aux!r}; valid: {', '.join(AUX_LABELS)}")
         if self.aux != "class" and self.mode == "normal":
@@ -142,6 +151,7 @@ class TrainConfig:
             ("warmup", 0.0),
             ("sharpen", 0.0),
             ("weight", None),
+            ("temperature", None),
         ):
             if out[name] == default:
                 del out[name]  # and those of every experiment from before the field existed

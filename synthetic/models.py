@@ -108,7 +108,8 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
     if config.objective == "strict":
         return StrictModel(encoder, dataset.transform)
     if config.objective == "contrastive":
-        return ContrastiveModel(encoder, dataset.x, dataset.a, seed=int(torch.randint(2**31, ())))
+        seed = int(torch.randint(2**31, ()))
+        return ContrastiveModel(encoder, dataset.x, dataset.a, seed=seed, temperature=config.temperature)
     if config.objective in ("essl", "care"):
         from .nets.published import PublishedObjective
         from .objectives import instance_ids, view_ids
@@ -123,6 +124,7 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
             dataset.n_actions,
             seed=int(torch.randint(2**31, ())),
             weight=config.weight,
+            temperature=config.temperature,
         )
     if config.mode == "normal":
         return PretextModel(encoder, dataset.n_actions)

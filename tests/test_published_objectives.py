@@ -151,3 +151,36 @@ def test_train_runs_both_objectives_from_the_command_line(capsys):
         run = json.loads(capsys.readouterr().out)
         run = run["runs"][0] if "runs" in run else run
         assert np.isfinite(run["probe_acc"]) and "pretext_acc" in run
+
+
+@pytest.mark.parametrize("objective", ["essl", "contrastive"])
+def test_the_temperature_reaches_infonce(rot4_rows, objective):
+    """Two models with the same weights and views: the loss is NT-Xent at each one's τ."""
+    from synthetic.objectives import relabel_by_instance
+
+    data = relabel_by_instance(rot4_rows) if objective == "contrastive" else rot4_rows
+    extra = {"weight": 0.0} if objective == "essl" else {}
+    torch.manual_seed(0)
+    cold = build_model(TrainConfig(objective=objective, model="mlp", temperature=0.1, **extra), data, 0)
+    torch.manual_seed(0)
+    warm = build_model(TrainConfig(objective=objective, model="mlp", temperature=1.0, **extra), data, 0)
+    warm.load_state_dict(copy.deepcopy(cold.state_dict()))
+    x, a = torch.as_tensor(data.x[:32]), torch.as_tensor(data.a[:32])
+    rows = {"rows": torch.arange(32)} if objective == "essl" else {}
+    with torch.no_grad():
+        losses = [float(m.pretext_loss(x, a, torch.zeros(32), **rows)[0]) for m in (cold, warm)]
+    assert abs(losses[0] - losses[1]) > 1e-5  # equal weights and views: only τ differs
+    h = F.normalize(torch.randn(8, 4), dim=1)
+    assert float(nt_xent(h, h, 0.1).mean()) < float(nt_xent(h, h, 1.0).mean())
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"objective": "essl", "temperature": 0.0}, "temperature must be a positive number"),
+        ({"objective": "predict", "temperature": 0.5}, "temperature scales InfoNCE"),
+    ],
+)
+def test_bad_temperatures_are_named(kwargs, match):
+    with pytest.raises(TrainConfigError, match=match):
+        TrainConfig(**kwargs)

@@ -6,7 +6,7 @@ second view of the same instance from the bank (uniformly, with a generator seed
 model is built, so the same seed gives the same pairs; like SimCLR's two independent
 augmentations, the two views may coincide), passes both through the encoder and a projection
 head (Linear-ReLU-Linear, as in SimCLR; the probe reads the encoder's features before it)
-and scores each view against the 2B − 1 others at temperature τ = 0.5.
+and scores each view against the 2B − 1 others at temperature τ (default 0.5).
 
 >>> import torch
 >>> from synthetic.nets.encoders import MLPEncoder
@@ -40,8 +40,16 @@ class ContrastiveModel(nn.Module):
     starts: torch.Tensor
     counts: torch.Tensor
 
-    def __init__(self, encoder: nn.Module, views: torch.Tensor, instances: torch.Tensor, seed: int):
+    def __init__(
+        self,
+        encoder: nn.Module,
+        views: torch.Tensor,
+        instances: torch.Tensor,
+        seed: int,
+        temperature: float | None = None,
+    ):
         super().__init__()
+        self.temperature = TEMPERATURE if temperature is None else float(temperature)
         dim = feature_dim_of(encoder)
         instances = torch.as_tensor(instances, dtype=torch.long)
         if len(views) != len(instances) or len(views) == 0:
@@ -71,7 +79,7 @@ class ContrastiveModel(nn.Module):
         """(NT-Xent loss, the instance of each row's nearest other view in the batch)."""
         n = len(x)
         h = F.normalize(self.projection(self.encoder(torch.cat([x, self.partners(instances)]))), dim=1)
-        logits = (h @ h.T) / TEMPERATURE
+        logits = (h @ h.T) / self.temperature
         logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=x.device), float("-inf"))
         positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(x.device)
         losses = F.cross_entropy(logits, positive, reduction="none")

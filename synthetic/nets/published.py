@@ -1,6 +1,6 @@
 """The published objectives on a contrastive base: E-SSL and CARE.
 
-Both train SimCLR's InfoNCE (NT-Xent at τ = 0.5, through a Linear-ReLU-Linear projector; the
+Both train SimCLR's InfoNCE (NT-Xent at τ, default 0.5, through a Linear-ReLU-Linear projector; the
 probe reads the encoder's features before it) between two views of a row's *un-augmented*
 scene: the row's own image with its action undone (the training row of the same scene and
 base augmentation under action 0) and an independently drawn base-augmentation view of the
@@ -46,12 +46,12 @@ DEFAULT_WEIGHTS = {"essl": 0.4, "care": 0.01}
 """The published weight of each objective's second term (E-SSL's λ on CIFAR-10; CARE's w)."""
 
 
-def nt_xent(h1: torch.Tensor, h2: torch.Tensor) -> torch.Tensor:
+def nt_xent(h1: torch.Tensor, h2: torch.Tensor, temperature: float = TEMPERATURE) -> torch.Tensor:
     """Per-view NT-Xent losses (2B,) of normalised embeddings: view i of ``h1`` is positive
-    with view i of ``h2`` against the 2B − 2 others, at temperature :data:`TEMPERATURE`."""
+    with view i of ``h2`` against the 2B − 2 others, at ``temperature``."""
     n = len(h1)
     h = torch.cat([h1, h2])
-    logits = (h @ h.T) / TEMPERATURE
+    logits = (h @ h.T) / temperature
     logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=h.device), float("-inf"))
     positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(h.device)
     return F.cross_entropy(logits, positive, reduction="none")
@@ -101,6 +101,7 @@ class PublishedObjective(nn.Module):
         n_actions: int,
         seed: int,
         weight: float | None = None,
+        temperature: float | None = None,
     ):
         super().__init__()
         if kind not in DEFAULT_WEIGHTS:
@@ -121,6 +122,7 @@ class PublishedObjective(nn.Module):
         counts = np.bincount(s[identity], minlength=int(s.max()) + 1)
         self.kind, self.n_actions = kind, int(n_actions)
         self.weight = DEFAULT_WEIGHTS[kind] if weight is None else float(weight)
+        self.temperature = TEMPERATURE if temperature is None else float(temperature)
         self.encoder = encoder
         dim = feature_dim_of(encoder)
         self.projection = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, dim))
@@ -164,7 +166,7 @@ class PublishedObjective(nn.Module):
         features = self.encoder(torch.cat([x, self.bank[first], self.bank[second]]))
         h = F.normalize(self.projection(features), dim=1)
         pair_weights = None if weights is None else torch.cat([weights, weights])
-        loss = weighted_mean(nt_xent(h[n : 2 * n], h[2 * n :]), pair_weights)
+        loss = weighted_mean(nt_xent(h[n : 2 * n], h[2 * n :], self.temperature), pair_weights)
         if self.action_head is not None:
             logits = self.action_head(features[:n])
             loss = loss + self.weight * weighted_mean(F.cross_entropy(logits, actions, reduction="none"), weights)
