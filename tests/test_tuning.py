@@ -72,7 +72,9 @@ def test_the_score_is_the_gap_above_the_validation_optimum():
         lambda: tune_arms({"mlp": _arm("mlp")}, SPACE, n_trials=0),
         lambda: tune_arms({"mlp": _arm("mlp")}, SearchSpace(extra={"no_such_knob": (0.1, 1.0)}), n_trials=1),
         lambda: SearchSpace(lr=(1e-2, 1e-3)),
-        lambda: validation_score(Experiment("random", "rot4", TrainConfig(model="cnn", objective="strict")), 0),
+        lambda: validation_score(Experiment("random", "rot4", TrainConfig(model="mlp"), target="C"), 0),
+        lambda: Experiment("random", "rot4", TrainConfig(model="mlp", objective="essl"), tune_for="pretext"),
+        lambda: Experiment("random", "rot4", TrainConfig(model="mlp"), tune_for="accuracy"),
     ],
 )
 def test_bad_input_is_refused(call):
@@ -138,3 +140,42 @@ def test_a_null_control_trains_at_the_setting_of_the_task_it_controls(tmp_path):
     )
     (study,) = runner.studies.values()  # one study: the task's
     assert {both[t]["runs"][0]["steps"] for t in ("A", "null")} == {study["best"]["steps"]}
+
+
+@pytest.mark.parametrize(
+    "config, tune_for",
+    [
+        (TrainConfig(model="mlp", objective="essl", steps=5), None),
+        (TrainConfig(model="mlp", objective="care", steps=5), None),
+        (TrainConfig(model="mlp", steps=5), "probe"),
+    ],
+    ids=["essl", "care", "predict tuned by the probe"],
+)
+def test_the_probe_score_is_the_class_information_the_probe_misses(config, tune_for):
+    """I(C;X) of the validation images, exact, minus what a linear probe reads off them (which
+    cannot exceed I(C;X): no predictor beats H(C|X) on the distribution it is scored on)."""
+    experiment = Experiment("random", "rot4", config, tune_for=tune_for)
+    assert experiment.tuning_score == "probe"
+    scored = validation_score(experiment, 0)
+    assert scored["val_class_info_bits"] > 0.1  # random world 0: the class is visible
+    assert scored["val_score_bits"] == pytest.approx(scored["val_class_info_bits"] - scored["val_class_bits"])
+    assert scored["val_class_bits"] <= scored["val_class_info_bits"] + 1e-9 and scored["val_score_bits"] >= -1e-9
+
+
+def test_each_objective_searches_its_own_knobs_and_the_contrastive_base_no_weight():
+    from essl_testbed.experiments.tuning import arm_space
+
+    def knobs(**config):
+        return sorted(arm_space(SearchSpace(), Experiment("random", "rot4", TrainConfig(model="mlp", **config))).extra)
+
+    assert knobs(objective="essl") == ["temperature", "weight"]
+    assert knobs(objective="essl", weight=0.0) == ["temperature"]
+    assert knobs(objective="care") == ["temperature", "weight"]
+    assert knobs(objective="contrastive") == ["temperature"]
+    assert knobs() == []
+
+
+def test_tune_for_enters_the_key_only_when_set():
+    plain = Experiment("random", "rot4", TrainConfig(model="mlp"))
+    assert "tune_for" not in plain.definition
+    assert Experiment("random", "rot4", TrainConfig(model="mlp"), tune_for="probe").key() != plain.key()

@@ -113,6 +113,7 @@ class Runner:
         base_aug: str = "none",
         overrides: dict | None = None,
         target: str = "A",
+        tune_for: str | None = None,
         **config: Any,
     ) -> Experiment:
         from synthetic.config import TrainConfig
@@ -127,7 +128,9 @@ class Runner:
             device=self.device,
             **config,
         )
-        return Experiment(world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {}, target=target)
+        return Experiment(
+            world, transform, cfg, base_aug=base_aug, world_overrides=overrides or {}, target=target, tune_for=tune_for
+        )
 
     def _seeds(self, experiments: list[Experiment]) -> list[SeedsResult]:
         from .sweep import run_experiments
@@ -201,7 +204,19 @@ class Runner:
             ceiling_request = {
                 k: v
                 for k, v in request.items()
-                if k not in ("mode", "lam", "base_aug", "aux", "objective", "target", "warmup")
+                if k
+                not in (
+                    "mode",
+                    "lam",
+                    "base_aug",
+                    "aux",
+                    "objective",
+                    "target",
+                    "warmup",
+                    "weight",
+                    "temperature",
+                    "tune_for",
+                )
             }
             # The ceiling trains on the downstream images, the same for every transformation: one
             # fixed transformation names it, so every task of a world shares one cached ceiling.

@@ -31,6 +31,8 @@ __all__ = ["CACHE_VERSION", "TARGETS", "Experiment", "world_fingerprint"]
 
 TARGETS = ("A", "C", "null")
 
+TUNING_SCORES = (None, "pretext", "probe")
+
 CACHE_VERSION = 5  # the numerics version: bump when a change to training or evaluation makes cached runs stale
 # (5: the probe's own L-BFGS fit, synthetic.logistic, in place of scikit-learn's)
 
@@ -58,6 +60,10 @@ class Experiment:
     world_overrides: Mapping[str, Any] = field(default_factory=dict)
     info_every: int = 1
     target: str = "A"
+    tune_for: str | None = None
+    """what tuning scores (:func:`~essl_testbed.experiments.tuning.validation_score`): "pretext"
+    (the cross-entropy of A above its optimum) or "probe" (the class information a linear probe
+    fails to read); None: "pretext" for the predict objective, "probe" for the others."""
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -69,6 +75,12 @@ class Experiment:
             raise ExperimentError(f"info_every must be a positive int, got {self.info_every!r}")
         if not isinstance(self.train, TrainConfig):
             raise ExperimentError(f"train must be a TrainConfig, got {type(self.train).__name__}")
+        if self.tune_for not in TUNING_SCORES:
+            raise ExperimentError(f"tune_for must be one of {TUNING_SCORES}, got {self.tune_for!r}")
+        if self.tune_for == "pretext" and self.train.objective != "predict":
+            raise ExperimentError(
+                f"tune_for 'pretext' scores the cross-entropy of A; objective {self.train.objective!r} is tuned by 'probe'"
+            )
         object.__setattr__(self, "world_overrides", dict(self.world_overrides))
         from synthetic.errors import TrainConfigError
         from synthetic.objectives import check
@@ -119,7 +131,16 @@ class Experiment:
             out["info_every"] = self.info_every
         if self.target != "A":
             out["target"] = self.target
+        if self.tune_for is not None:
+            out["tune_for"] = self.tune_for
         return out
+
+    @property
+    def tuning_score(self) -> str:
+        """ "pretext" or "probe": what :attr:`tune_for` resolves to."""
+        if self.tune_for is not None:
+            return self.tune_for
+        return "pretext" if self.train.objective == "predict" else "probe"
 
     def key(self) -> str:
         """A short stable hash of :attr:`definition` (names the experiment's result files)."""

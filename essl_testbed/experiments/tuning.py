@@ -56,10 +56,16 @@ EDGE_SHARE = 0.05
 OWN_KNOBS: dict[str, dict[str, tuple[float, float]]] = {
     "add": {"lam": (0.1, 10.0)},
     "eliminate": {"lam": (0.1, 10.0), "warmup": (0.02, 1.0)},
+    "contrastive": {"temperature": (0.05, 1.0)},
+    "essl": {"temperature": (0.05, 1.0), "weight": (0.04, 4.0)},
+    "care": {"temperature": (0.05, 1.0), "weight": (0.001, 0.3)},
 }
-"""mode -> the knobs of its own objective and their (log) ranges: the weight λ of the class
-loss (add) or the reversal strength (eliminate), and the share of the steps over which
-eliminate's reversal ramps up (an adversary at full strength from step 0 collapsed the encoder)."""
+"""mode or objective -> the knobs of its own objective and their (log) ranges: the weight λ
+of the class loss (add) or the reversal strength (eliminate), and the share of the steps over
+which eliminate's reversal ramps up (an adversary at full strength from step 0 collapsed the
+encoder); InfoNCE's temperature, E-SSL's λ (published 0.4) and CARE's w (published
+0.01-0.03), each a decade or more either side. E-SSL's contrastive base (weight 0) keeps its
+weight: it searches the temperature only."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,10 @@ def arm_space(space: SearchSpace, experiment: Experiment) -> SearchSpace:
     >>> sorted(arm_space(SearchSpace(), Experiment("six-nine", "rot4", TrainConfig(mode="eliminate"))).ranges())
     ['lam', 'lr', 'steps', 'warmup']
     """
-    return replace(space, extra={**space.extra, **OWN_KNOBS.get(experiment.train.mode, {})})
+    own = {**OWN_KNOBS.get(experiment.train.mode, {}), **OWN_KNOBS.get(experiment.train.objective, {})}
+    if experiment.train.objective == "essl" and experiment.train.weight == 0:
+        own.pop("weight")
+    return replace(space, extra={**space.extra, **own})
 
 
 @dataclass(frozen=True)
@@ -164,18 +173,23 @@ def with_setting(experiment: Experiment, setting: Mapping[str, float]) -> Experi
 
 
 def validation_score(experiment: Experiment, seed: int) -> dict[str, float]:
-    """Train on the seed's training styles without their validation part and score the
-    pretext cross-entropy (bits) on that validation part: ``val_ce_bits``, its exact optimum
-    ``val_optimum_bits`` (H(label|X) there), ``val_gap_bits``, their difference, and
-    ``val_score_bits``, what the tuner minimises: the gap, plus for ``eliminate`` the usable
-    class bits ``val_class_bits`` of a linear probe on the features (fit on the training part)."""
-    from synthetic.probe import LinearProbe
+    """Train on the seed's training styles without their validation part and score it on that
+    validation part; ``val_score_bits`` is what the tuner minimises.
+
+    ``tuning_score`` "pretext": the pretext cross-entropy (bits) ``val_ce_bits``, its exact
+    optimum ``val_optimum_bits`` (H(label|X) there) and ``val_gap_bits``, their difference;
+    the score is the gap, plus for ``eliminate`` the usable class bits ``val_class_bits`` of a
+    linear probe on the features (fit on the training part). "probe": a linear class probe fit
+    on the training part's features; the score is ``val_class_missed_bits``, the class
+    information I(C;X) of the validation images that the probe does not read off their
+    features (exact I(C;X) minus the probe's usable bits)."""
+    from synthetic.probe import LinearProbe, entropy_bits
     from synthetic.training import build_model, evaluate, train, weighted_cross_entropy_bits
 
     from .downstream import downstream_sets, entropy_given_images, pretext_rows
 
-    if experiment.target == "C" or experiment.train.objective != "predict":
-        raise ExperimentError("tuning scores the predict objective's cross-entropy on A; this experiment has none")
+    if experiment.target == "C":
+        raise ExperimentError("the supervised ceiling is not an arm: it is never tuned")
     split, _ = downstream_sets(experiment, seed)
     parts = split.apply(pretext_rows(experiment, experiment.make_world()))
     fit, held = parts["train"], parts["validation"]
@@ -185,6 +199,11 @@ def validation_score(experiment: Experiment, seed: int) -> dict[str, float]:
     train(model, fit, experiment.train, seed)
     device = experiment.train.device
     scored = evaluate(model, held, device)
+    if experiment.tuning_score == "probe":
+        probe = LinearProbe().fit(evaluate(model, fit, device)["features"], fit.c, fit.weights)
+        usable = probe.usable_bits(scored["features"], held.c, held.weights)
+        i_c_x = entropy_bits(held.c, held.weights) - entropy_given_images(held, labels=held.c)
+        return {"val_class_bits": usable, "val_class_info_bits": i_c_x, "val_score_bits": i_c_x - usable}
     ce = weighted_cross_entropy_bits(scored["action_probs"], held.a, held.weights / held.weights.sum())
     optimum = entropy_given_images(held)
     out = {"val_ce_bits": ce, "val_optimum_bits": optimum, "val_gap_bits": ce - optimum}
