@@ -184,3 +184,22 @@ def test_the_temperature_reaches_infonce(rot4_rows, objective):
 def test_bad_temperatures_are_named(kwargs, match):
     with pytest.raises(TrainConfigError, match=match):
         TrainConfig(**kwargs)
+
+
+def _base(gains):
+    flat = [{"epoch": e, "loss": 1.0} for e in range(1, 11)]
+    return {"runs": [{"seed": s, "probe_gain": g, "history": flat} for s, g in enumerate(gains)]}
+
+
+def test_a_base_below_random_init_is_a_failed_baseline_and_blocks_the_verdict():
+    from essl_testbed.report.published_claims import baseline_gate
+    from essl_testbed.report.statistics import Verdict, certified
+
+    failed = baseline_gate(_base([-0.04, 0.01, -0.02, 0.0, -0.03]))
+    assert sorted(failed.violations) == [0, 1, 2, 3, 4]
+    assert "failed baseline" in failed.describe()
+    assert certified(Verdict.SUPPORTED, [failed], 0.05) is Verdict.UNCONVERGED
+    working = baseline_gate(_base([0.10, 0.12, 0.09, 0.11, 0.10]))
+    assert not working.violations and working.converged(0.05)
+    # above 0 on average but not reliably: still not a working baseline
+    assert baseline_gate(_base([0.2, -0.15, 0.1, -0.1, 0.0])).violations

@@ -66,6 +66,11 @@ def _effect(key: str, request: dict) -> float:
         return 1.0 if request.get("objective") == "strict" and model == "cnn" else 0.0
     if key == "instance_discrimination":
         return 1.0 if request.get("objective") == "instance" else 0.0
+    if key == "essl_figure1":
+        relevant = transform in {"rot4", "vflip"} and request.get("weight") != 0.0
+        return 1.0 if request.get("objective") == "essl" and relevant else 0.0
+    if key == "care_table3":
+        return 1.0 if request.get("objective") == "care" else 0.0
     if key == "hidden_task":
         return 0.0 if request.get("target") == "null" else 1.0
     return 1.0  # information_plane (rise of I(C;Z))
@@ -96,6 +101,10 @@ def _class_blind_at_its_bound(world: str, transform: str, request: dict, seed: i
     }
 
 
+BASE_GAIN = 0.2
+"""probe over random init of the canned contrastive base."""
+
+
 class CannedRunner:
     """Stands in for the training runner: every metric of a condition is ``0.5 + size * effect
     ± spread``, the sign alternating over the seeds in a phase set by the condition, so a
@@ -116,12 +125,14 @@ class CannedRunner:
             # a control (the null control, a baseline) is noise-free, so that its contrast keeps the noise
             noise = 0.0 if request.get("target") == "null" else self.spread * (-1) ** (seed + phase)
             value = 0.5 + effect + noise
+            # the contrastive base beats random init in every scenario (its gate is tested on its own)
+            base_gain = BASE_GAIN if request.get("objective") == "essl" and request.get("weight") == 0.0 else 0.0
             run = {
                 "seed": seed,
                 "dead": False,
                 **dict.fromkeys(METRICS, value),
                 "probe_acc_random_init": 0.5,
-                "probe_gain": value - 0.5,
+                "probe_gain": value - 0.5 + base_gain,
                 # two labels of one run: the carrier's gain carries the effect, the marker's none
                 "probe_gain_carrier": value - 0.5,
                 "probe_gain_marker": 0.0,

@@ -33,6 +33,7 @@ from . import (  # noqa: F401  (they register the claims, in report order)
     explaining_away_claims,
     forecast_claims,
     objective_claims,
+    published_claims,
     trained_claims,
 )
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
