@@ -45,7 +45,7 @@ class TrainConfig:
     )
     objective: str = _option(
         "predict",
-        "predict: CE for A (the E-SSL task); strict: equivariance f(gx) = rho(g) f(x); instance: N-way instance "
+        "predict: CE for A (the E-SSL task); vicreg-equivariance: equivariance f(gx) = rho(g) f(x) with VICReg terms (CARE's rho-form ablation); instance: N-way instance "
         "classifier; contrastive: InfoNCE between two views of an instance; essl: InfoNCE + weight * CE(A); care: "
         "InfoNCE + weight * Gram-matrix equivariance",
         choices=lambda: OBJECTIVES,

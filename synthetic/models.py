@@ -105,7 +105,7 @@ def _pretext_head(encoder: Any, config: Any, dataset: Any) -> Any:
             f"the dataset holds {dataset.labels!r} labels"
             + (" (pass synthetic.objectives.relabel_by_instance(dataset))" if by_instance else "")
         )
-    if config.objective == "strict":
+    if config.objective == "vicreg-equivariance":
         return StrictModel(encoder, dataset.transform)
     if config.objective == "contrastive":
         seed = int(torch.randint(2**31, ()))

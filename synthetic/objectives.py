@@ -2,7 +2,7 @@
 
 * ``predict``: cross-entropy for predicting the augmentation A (the E-SSL task; the modes
   normal / add / eliminate change its class head).
-* ``strict``: strict equivariance f(g·x) = ρ(g) f(x) for the transformation's group, with a
+* ``vicreg-equivariance``: strict equivariance f(g·x) = ρ(g) f(x) for the transformation's group, with a
   fixed orthogonal ρ (:mod:`synthetic.nets.strict`); VICReg's variance and covariance terms
   keep f from collapsing.
 * ``instance``: instance discrimination as an N-way classifier over the training instances.
@@ -15,10 +15,10 @@ An *instance* is a scene before its *views*: the views of a row are its action A
 world's base-augmentation knobs (shift, flip, colour jitter); everything else (class, pose,
 position, colour, stroke, occluder) names the instance (:func:`instance_ids`).
 
->>> check("strict", "blur4")
+>>> check("vicreg-equivariance", "blur4")
 Traceback (most recent call last):
 ...
-synthetic.errors.TrainConfigError: objective 'strict' needs a group of transformations (every action undone by another); 'blur4' is not one
+synthetic.errors.TrainConfigError: objective 'vicreg-equivariance' needs a group of transformations (every action undone by another); 'blur4' is not one
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ __all__ = ["OBJECTIVES", "VIEW_FACTORS", "check", "instance_ids", "relabel_by_in
 
 OBJECTIVES: dict[str, str] = {
     "predict": "cross-entropy for predicting A (modes normal, add, eliminate)",
-    "strict": "strict equivariance f(g x) = rho(g) f(x) plus VICReg variance/covariance against collapse",
+    "vicreg-equivariance": "strict equivariance f(g x) = rho(g) f(x) plus VICReg variance/covariance against collapse",
     "instance": "instance discrimination: an N-way classifier over the training instances",
     "contrastive": "InfoNCE (SimCLR's NT-Xent) between two views of one instance",
     "essl": "E-SSL: InfoNCE between two un-augmented views + weight * CE(A) through an MLP head (weight 0: its base)",
@@ -54,12 +54,14 @@ def check(objective: str, transform: str, target: str = "A") -> None:
     t = transforms.get(transform)
     if objective in ("predict", "essl", "care") and target != "C" and t.n_actions < 2:
         raise TrainConfigError(f"objective {objective!r} under {t.name!r}: a single action leaves nothing to learn")
-    if objective == "strict":
+    if objective == "vicreg-equivariance":
         if t.n_actions < 2:
-            raise TrainConfigError(f"objective 'strict' under {t.name!r}: a single action constrains nothing")
+            raise TrainConfigError(
+                f"objective 'vicreg-equivariance' under {t.name!r}: a single action constrains nothing"
+            )
         if not t.is_group:
             raise TrainConfigError(
-                f"objective 'strict' needs a group of transformations (every action undone by another); "
+                f"objective 'vicreg-equivariance' needs a group of transformations (every action undone by another); "
                 f"{t.name!r} is not one"
             )
 

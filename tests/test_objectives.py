@@ -33,7 +33,7 @@ SMALL = {"n_classes": 3, "n_positions": 1, "n_colours": 2, "strokes": (0,)}
     "kwargs, match",
     [
         ({"objective": "byol"}, "unknown objective 'byol'"),
-        ({"objective": "strict", "mode": "add"}, "mode 'add' changes the class head"),
+        ({"objective": "vicreg-equivariance", "mode": "add"}, "mode 'add' changes the class head"),
         ({"objective": "contrastive", "model": "bottleneck"}, "the bottleneck predicts A through its code"),
     ],
 )
@@ -45,9 +45,9 @@ def test_config_rejects_combinations_that_mean_nothing(kwargs, match):
 @pytest.mark.parametrize(
     "transform, objective, target, match",
     [
-        ("blur4", "strict", "A", "needs a group of transformations"),
-        ("grayscale", "strict", "A", "'grayscale' is not one"),
-        ("identity", "strict", "A", "a single action constrains nothing"),
+        ("blur4", "vicreg-equivariance", "A", "needs a group of transformations"),
+        ("grayscale", "vicreg-equivariance", "A", "'grayscale' is not one"),
+        ("identity", "vicreg-equivariance", "A", "a single action constrains nothing"),
         ("identity", "predict", "A", "a single action leaves nothing to learn"),
         ("rot4", "instance", "C", "the supervised ceiling predicts the class"),
     ],
@@ -59,8 +59,11 @@ def test_experiment_rejects_objectives_that_mean_nothing_under_a_transform(trans
 
 def test_the_default_objective_keeps_old_cache_keys():
     assert "objective" not in TrainConfig().as_dict()
-    assert TrainConfig(objective="strict").as_dict()["objective"] == "strict"
-    assert Experiment("natural", "rot4").key() != Experiment("natural", "rot4", TrainConfig(objective="strict")).key()
+    assert TrainConfig(objective="vicreg-equivariance").as_dict()["objective"] == "vicreg-equivariance"
+    assert (
+        Experiment("natural", "rot4").key()
+        != Experiment("natural", "rot4", TrainConfig(objective="vicreg-equivariance")).key()
+    )
 
 
 def test_instance_objectives_need_views():
@@ -70,9 +73,34 @@ def test_instance_objectives_need_views():
 
 
 def test_cli_errors_are_one_line(capsys):
-    assert main(["train", "--world", "natural", "--transform", "rot4", "--objective", "strict", "--mode", "add"]) == 2
-    assert "objective 'strict' has none" in capsys.readouterr().err
-    argv = ["train", "--world", "six-nine", "--transform", "rot2", "--objective", "strict", "--ensemble", "2"]
+    assert (
+        main(
+            [
+                "train",
+                "--world",
+                "natural",
+                "--transform",
+                "rot4",
+                "--objective",
+                "vicreg-equivariance",
+                "--mode",
+                "add",
+            ]
+        )
+        == 2
+    )
+    assert "objective 'vicreg-equivariance' has none" in capsys.readouterr().err
+    argv = [
+        "train",
+        "--world",
+        "six-nine",
+        "--transform",
+        "rot2",
+        "--objective",
+        "vicreg-equivariance",
+        "--ensemble",
+        "2",
+    ]
     assert main([*argv, "--seeds", "0,1", "--steps", "2", "--quiet"]) == 2
     assert "trains one seed at a time" in capsys.readouterr().err
 
@@ -124,7 +152,7 @@ def test_regular_blocks_need_a_multiple_of_the_group_order():
 
 def test_strict_training_lowers_the_equivariance_error():
     experiment = Experiment(
-        "natural", "rot4", TrainConfig(objective="strict", steps=40, batch_size=32), world_overrides=SMALL
+        "natural", "rot4", TrainConfig(objective="vicreg-equivariance", steps=40, batch_size=32), world_overrides=SMALL
     )
     run = run_one(experiment, seed=0)
     assert {"pretext_acc", "equivariance_error", "equivariance_error_full"} <= set(run)

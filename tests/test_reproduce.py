@@ -63,7 +63,7 @@ def _effect(key: str, request: dict) -> float:
     if key == "two_labels":
         return 1.0 if transform == "rot4" else 0.0
     if key == "strict_equivariance":
-        return 1.0 if request.get("objective") == "strict" and model == "cnn" else 0.0
+        return 1.0 if request.get("objective") == "vicreg-equivariance" and model == "cnn" else 0.0
     if key == "instance_discrimination":
         return 1.0 if request.get("objective") == "instance" else 0.0
     if key == "essl_figure1":

@@ -90,9 +90,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 METRIC_NOTES = {
-    "pretext_acc": "accuracy on A, held-out styles (strict: A read off the pair x, x0; instance: training instances;"
+    "pretext_acc": "accuracy on A, held-out styles (vicreg-equivariance: A read off the pair x, x0; instance: training instances;"
     " contrastive: the other view found in the batch)",
-    "equivariance_error": "strict: E|f(x) - rho(a) f(x0)|^2 / E|f(x)|^2, held-out styles",
+    "equivariance_error": "vicreg-equivariance: E|f(x) - rho(a) f(x0)|^2 / E|f(x)|^2, held-out styles",
     "pretext_ce_bits": "cross-entropy on A, held-out styles",
     "pretext_optimum_train_bits": "exact: H(A|X) of the training styles, the least cross-entropy possible there",
     "pretext_gap_train_bits": "cross-entropy on A above that optimum, training styles (0: converged)",

@@ -92,7 +92,7 @@ class _SeedRun:
 
     def pretext_metrics(self, history: list[dict]) -> dict:
         """The pretext task's numbers. ``predict``: held-out and full-grid accuracy and
-        cross-entropy of A. ``strict``: the action read off the pair (x, x₀) by the nearest
+        cross-entropy of A. ``vicreg-equivariance``: the action read off the pair (x, x₀) by the nearest
         ρ(g), held out and on the full grid, and the relative equivariance error.
         ``instance``: accuracy on the training instances (held-out styles are new instances).
         ``contrastive``: the share of rows whose nearest other view in the batch is of the same

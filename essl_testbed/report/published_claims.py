@@ -123,7 +123,7 @@ def claim_care_table3(ctx: ClaimContext) -> Finding:
         arms_requested["CARE, ρ-form ablation (strict)"] = {
             **PUBLISHED_WORLD,
             "transform": "rot4",
-            "objective": "strict",
+            "objective": "vicreg-equivariance",
         }
     results = ctx.run.many(arms_requested)
     probe = {k: per_seed(r, "probe_acc") for k, r in results.items()}
