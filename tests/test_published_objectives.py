@@ -145,12 +145,14 @@ def test_train_runs_both_objectives_from_the_command_line(capsys):
 
     from essl_testbed.cli import main
 
-    for objective in ("essl", "care"):
+    for objective, extra in (("essl", []), ("essl", ["--weight", "0"]), ("care", [])):
         argv = ["train", "--world", "six-nine", "--transform", "rot2", "--objective", objective, "--model", "mlp"]
-        assert main([*argv, "--steps", "3", "--seeds", "0", "--json", "--quiet"]) == 0
+        assert main([*argv, *extra, "--steps", "3", "--seeds", "0", "--json", "--quiet"]) == 0
         run = json.loads(capsys.readouterr().out)
         run = run["runs"][0] if "runs" in run else run
         assert np.isfinite(run["probe_acc"]) and "pretext_acc" in run
+        if objective == "care" or extra:
+            assert run["dead"] is False  # no head on A to die: the contrastive base and CARE
 
 
 @pytest.mark.parametrize("objective", ["essl", "contrastive"])

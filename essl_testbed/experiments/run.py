@@ -167,6 +167,9 @@ class _SeedRun:
             run["ce_bound_bits"] = entropy_bits(full.a, full.weights) - run["ce_A_bits"]
         chance = 1.0 / max(1, full.n_actions)
         learnable = exact is None or float(exact["bayes_acc_A_given_X"]) > chance + 0.05
+        config = self.experiment.train
+        # the contrastive base (essl at weight 0) and care train no head on A: nothing there can die
+        learnable &= not (config.objective == "care" or (config.objective == "essl" and config.weight == 0))
         best = max([h.get("train_pretext_acc", 0.0) for h in history] + [run["pretext_acc"]])
         run["dead"] = bool(learnable and self.experiment.target == "A" and best <= chance + CHANCE_MARGIN)
         limits = exact_limits(self.downstream["full"])

@@ -52,7 +52,9 @@ def claim_strict_equivariance(ctx: ClaimContext) -> Finding:
     )
     if ctx.primary_only:
         return Finding(None, "", primary=primary, arms=arms)
-    labels = {(m, o): f"{m}, {'strict equivariance' if o == 'vicreg-equivariance' else 'cross-entropy'}" for m, o in results}
+    labels = {
+        (m, o): f"{m}, {'strict equivariance' if o == 'vicreg-equivariance' else 'cross-entropy'}" for m, o in results
+    }
     figure = seeds_figure(
         ctx.out / "strict_equivariance.png",
         {labels[k]: probe[k] for k in results},
