@@ -179,3 +179,10 @@ def test_tune_for_enters_the_key_only_when_set():
     plain = Experiment("random", "rot4", TrainConfig(model="mlp"))
     assert "tune_for" not in plain.definition
     assert Experiment("random", "rot4", TrainConfig(model="mlp"), tune_for="probe").key() != plain.key()
+
+
+def test_an_infonce_arm_is_tuned_by_the_probe_with_its_own_knobs():
+    arm = Experiment("random", "rot4", TrainConfig(model="mlp", objective="essl", batch_size=32))
+    result = tune_arms({"essl": arm}, SearchSpace(lr=(1e-3, 1e-2), steps=(2, 4)), n_trials=2, seeds=(0,))["essl"]
+    assert sorted(result.best) == ["lr", "steps", "temperature", "weight"]
+    assert len(result.trials) == 2 and all(t["score"] >= -1e-9 for t in result.trials)

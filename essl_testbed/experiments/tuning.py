@@ -251,7 +251,7 @@ def tune_arm(
                 if cache is not None:
                     cache.store(trained.key(), seed, scored)
             # a trial stored before eliminate's class term existed scored its gap alone, as it still does
-            scores.append(scored.get("val_score_bits", scored["val_gap_bits"]))
+            scores.append(scored["val_score_bits"] if "val_score_bits" in scored else scored["val_gap_bits"])
         return sum(scores) / len(scores)
 
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=sampler_seed))
