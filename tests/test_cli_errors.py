@@ -3,6 +3,8 @@ one line and exit 130, a bug keeps its traceback."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from essl_testbed import cli
@@ -133,3 +135,51 @@ def test_python_dash_m_runs_the_command(module):
 
     done = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("essl-testbed ")
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    from pathlib import Path
+
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
+@pytest.mark.skipif(not __import__("os").path.exists("/proc"), reason="reads /proc")
+def test_sigterm_stops_the_workers_with_the_command(tmp_path):
+    """A killed run leaves no worker processes running on as orphans: SIGTERM is an interrupt."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    argv = ["train", "--world", "natural", "--transform", "rot4", "--steps", "100000", "--seeds", "0,1"]
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "essl_testbed", *argv, "--workers", "2", "--cache", str(tmp_path), "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    workers: list[int] = []
+    while time.time() < deadline and len(workers) < 2:
+        time.sleep(0.5)
+        workers = [p for p in _children(driver.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
+    assert len(workers) >= 2, "the workers never started"
+    time.sleep(3)  # the workers are training
+    driver.send_signal(signal.SIGTERM)
+    assert driver.wait(timeout=60) == 130
+    assert "interrupted" in driver.stderr.read()
+    time.sleep(1)
+    alive = [
+        p for p in workers if os.path.exists(f"/proc/{p}") and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]
+    ]
+    assert alive == []

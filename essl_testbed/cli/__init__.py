@@ -23,7 +23,9 @@ other exception is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -90,10 +92,18 @@ def _on_user_path(err: OSError, args: argparse.Namespace, cmd: Command) -> bool:
     return False
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(argv).parse_args(argv)
     cmd: Command = args.command_spec
+    # SIGTERM (kill, a batch system's time limit) stops a command as Ctrl-C does, so its
+    # worker processes are stopped too instead of running on as orphans
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
     try:
         return cmd.run(args)
     except KeyboardInterrupt:
@@ -109,3 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"essl-testbed {cmd.name}: error: {err}", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
