@@ -127,8 +127,11 @@ def claim_strict_equivariance(ctx: ClaimContext) -> Finding:
         "accuracy",
         +1,
         None,
-        "T2's reading: a finer target has at least the explaining-away of a coarser one, and the instance is the "
-        "finest; d4 is the finest augmentation the world's tasks predict.",
+        "The paper's empirical reading, not a theorem here: T2 compares targets along a refinement, and on this "
+        "world the instance label does not refine d4 (the exact target chain below: 'refines the row above: no') "
+        "and names the class (I(t;C) = H(C), so T1's premise t ⊥ C fails too). Its images are ambiguous: two "
+        "instances render some images alike, so H(instance|X) = 1 bit and the N-way arm is certified against that "
+        "exact ceiling, not against 0.",
     ),
 )
 def claim_instance_discrimination(ctx: ClaimContext) -> Finding:
