@@ -117,6 +117,25 @@ def test_studies_are_stored_and_resumed_by_arm(tmp_path, monkeypatch):
     assert len(calls) == 5  # another budget is another study
 
 
+def test_an_interrupted_study_resumes_by_trial(tmp_path, monkeypatch):
+    """The study file is written when an arm finishes; its trials as each one does. With the
+    study lost (interrupted mid-arm), the seeded sampler replays the same settings and every
+    stored trial is reused: nothing trains again."""
+    import essl_testbed.experiments.tuning as tuning
+
+    budget = tuning.Tuning(n_trials=3, seeds=(100,), space=SPACE)
+    first = tuning.tune_missing(tmp_path, [_arm("mlp")], budget, log=lambda _: None)
+    for study in tmp_path.glob("tuning-*/*.json"):
+        study.unlink()
+    assert len(list(tmp_path.glob("tuning-*/trials/*/seed100.json"))) == 3
+
+    def no_training(*args):
+        raise AssertionError("a stored trial was trained again")
+
+    monkeypatch.setattr(tuning, "validation_score", no_training)
+    assert tuning.tune_missing(tmp_path, [_arm("mlp")], budget, log=lambda _: None) == first
+
+
 def test_the_runner_trains_each_arm_at_its_chosen_setting(tmp_path):
     from essl_testbed.experiments import Budget, Runner
     from essl_testbed.experiments.tuning import Tuning

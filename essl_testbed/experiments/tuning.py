@@ -274,8 +274,9 @@ def tune_task(task: tuple[Experiment, Tuning]) -> dict[str, Any]:
     (workers compute; the driver stores)."""
     from dataclasses import asdict
 
-    experiment, tuning = task
-    return asdict(tune_arm(experiment, arm_space(tuning.space, experiment), tuning.n_trials, tuning.seeds))
+    experiment, tuning, *trials = task
+    space = arm_space(tuning.space, experiment)
+    return asdict(tune_arm(experiment, space, tuning.n_trials, tuning.seeds, trials[0] if trials else None))
 
 
 def tune_arms(
@@ -324,8 +325,8 @@ def tune_missing(
     log: Any = print,
 ) -> dict[str, dict]:
     """Tune every arm of ``experiments`` not yet stored under ``root`` through the executor (one
-    task per arm: a study is sequential); the driver stores each study as it arrives, so an
-    interrupted tuning resumes by arm. Returns experiment key -> study for all of them."""
+    task per arm: a study is sequential); the driver stores each study as it arrives and the
+    workers each trial (under ``tuning-<tag>/trials``), so an interrupted tuning resumes by trial. Returns experiment key -> study for all of them."""
     from .cache import atomic_write_json
     from .executors import Failure, InProcess
 
@@ -333,7 +334,9 @@ def tune_missing(
     done = chosen_settings(root, list(arms.values()), tuning)
     todo = [e for k, e in arms.items() if k not in done]
     failures = []
-    for i, outcome in (executor or InProcess()).run(tune_task, [(e, tuning) for e in todo]):
+    # every trial is stored as it finishes: an interrupted study replays its seeded sampler and reuses them
+    tasks = [(e, tuning, str(_study_path(Path(root), e, tuning).parent / "trials")) for e in todo]
+    for i, outcome in (executor or InProcess()).run(tune_task, tasks):
         experiment = todo[i]
         if isinstance(outcome, Failure):
             failures.append(f"{experiment.label()}: {outcome.error}")
