@@ -25,10 +25,21 @@ from torch import nn
 
 from .pretext_model import InputShapeError, feature_dim_of, weighted_mean
 
-__all__ = ["TEMPERATURE", "ContrastiveModel"]
+__all__ = ["TEMPERATURE", "ContrastiveModel", "nt_xent"]
 
 TEMPERATURE = 0.5
 """SimCLR's temperature for small batches (its CIFAR-10 setting)."""
+
+
+def nt_xent(h1: torch.Tensor, h2: torch.Tensor, temperature: float = TEMPERATURE) -> torch.Tensor:
+    """Per-view NT-Xent losses (2B,) of normalised embeddings: view i of ``h1`` is positive
+    with view i of ``h2`` against the 2B − 2 others, at ``temperature``."""
+    n = len(h1)
+    h = torch.cat([h1, h2])
+    logits = (h @ h.T) / temperature
+    logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=h.device), float("-inf"))
+    positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(h.device)
+    return F.cross_entropy(logits, positive, reduction="none")
 
 
 class ContrastiveModel(nn.Module):
@@ -79,13 +90,13 @@ class ContrastiveModel(nn.Module):
         """(NT-Xent loss, the instance of each row's nearest other view in the batch)."""
         n = len(x)
         h = F.normalize(self.projection(self.encoder(torch.cat([x, self.partners(instances)]))), dim=1)
-        logits = (h @ h.T) / self.temperature
-        logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=x.device), float("-inf"))
-        positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(x.device)
-        losses = F.cross_entropy(logits, positive, reduction="none")
+        losses = nt_xent(h[:n], h[n:], self.temperature)
+        with torch.no_grad():
+            similarity = h[:n] @ h.T
+            similarity[torch.arange(n), torch.arange(n)] = float("-inf")
         w = None if weights is None else torch.cat([weights, weights])
         labels = torch.cat([instances, instances])
-        return weighted_mean(losses, w), labels[logits[:n].argmax(1)]
+        return weighted_mean(losses, w), labels[similarity.argmax(1)]
 
     def predict(self, x: torch.Tensor) -> tuple[torch.Tensor, None]:
         """(features before the projection head, None): no head predicts A."""

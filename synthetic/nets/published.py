@@ -37,24 +37,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import TrainConfigError
-from .contrastive import TEMPERATURE
+from .contrastive import TEMPERATURE, nt_xent
 from .pretext_model import InputShapeError, feature_dim_of, weighted_mean
 
 __all__ = ["DEFAULT_WEIGHTS", "PublishedObjective", "gram_equivariance", "nt_xent"]
 
 DEFAULT_WEIGHTS = {"essl": 0.4, "care": 0.01}
 """The published weight of each objective's second term (E-SSL's λ on CIFAR-10; CARE's w)."""
-
-
-def nt_xent(h1: torch.Tensor, h2: torch.Tensor, temperature: float = TEMPERATURE) -> torch.Tensor:
-    """Per-view NT-Xent losses (2B,) of normalised embeddings: view i of ``h1`` is positive
-    with view i of ``h2`` against the 2B − 2 others, at ``temperature``."""
-    n = len(h1)
-    h = torch.cat([h1, h2])
-    logits = (h @ h.T) / temperature
-    logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=h.device), float("-inf"))
-    positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(h.device)
-    return F.cross_entropy(logits, positive, reduction="none")
 
 
 def gram_equivariance(h: torch.Tensor, h0: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
