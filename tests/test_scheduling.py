@@ -138,7 +138,7 @@ def test_sensitivity_settings_join_the_same_queue(tmp_path, monkeypatch):
 
 
 def _fake_tune(task):
-    experiment, tuning = task
+    experiment, tuning, *_ = task
     best = {"lr": 0.002, "steps": 3}
     return {"arm": experiment.label(), "best": best, "best_score": 0.0, "trials": [best], "curve": [0.0], "on_edge": []}
 
