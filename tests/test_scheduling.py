@@ -154,9 +154,9 @@ def test_a_tuned_profile_tunes_every_arm_first_then_trains_at_the_chosen_setting
     tuned = replace(BUDGET, tuning=Tuning(n_trials=1, seeds=(100,)))
     executor = Recording()
     claims = reproduce(tmp_path, tuned, executor=executor, log=lambda _: None)
-    arms = [sorted(e.transform for e, _ in batch) for batch in executor.batches if isinstance(batch[0][1], Tuning)]
+    arms = [sorted(e.transform for e, *_ in batch) for batch in executor.batches if isinstance(batch[0][1], Tuning)]
     assert arms == [["rot2", "rot4"], ["vflip"]]  # the first requests' arms together, then the later one
-    trained = [e for batch in executor.batches for e, seed in batch if isinstance(seed, int) and e.target == "A"]
+    trained = [e for batch in executor.batches for e, seed, *_ in batch if isinstance(seed, int) and e.target == "A"]
     assert trained and {(e.train.steps, e.train.lr) for e in trained} == {(3, 0.002)}
     assert [len(c.studies) for c in claims] == [1, 2]  # claim two trained rot4, then vflip
     again = Recording()
