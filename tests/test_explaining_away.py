@@ -107,3 +107,17 @@ def test_a_learned_code_with_no_class_information_is_never_past_the_point():
     assert float(mutual_information(blind, "C", "Z")) < 1e-12
     assert float(mutual_information(blind, "A", "Z")) <= point + 1e-12
     assert float(mutual_information(J, "A", "X")) > point + 1e-4
+
+
+def test_the_whole_world_point_is_the_certified_bound_not_the_found_code(monkeypatch):
+    """The CNN's code is judged against H(A) minus the certified lower end of the bracket."""
+    from essl_testbed.report import explaining_away_claims
+    from theory import ClassBlindLimit
+
+    monkeypatch.setattr("theory.class_blind_limit", lambda J: ClassBlindLimit(0.25, 0.5, "pairwise relaxation"))
+    explaining_away_claims._points_cached.cache_clear()
+    try:
+        points = explaining_away_claims._world_points("symmetric", {})
+    finally:
+        explaining_away_claims._points_cached.cache_clear()
+    assert points["certified_point"] - points["found_point"] == pytest.approx(0.25)
