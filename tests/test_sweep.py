@@ -296,3 +296,17 @@ def test_set_threads_pins_blas_already_loaded():
     set_threads(1)
     blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and set(blas) == {1}
+
+
+@pytest.mark.slow  # over 2 s: runs with the slow set (README, Testing)
+def test_a_sweep_runs_the_published_objectives_with_their_weight(tmp_path):
+    text = SPEC.replace('model = ["mlp"]', 'objective = ["essl", "care"]').replace(
+        'transform = ["rot2", "rot4"]', 'transform = ["rot4"]'
+    )
+    text = text.replace("seed = [0, 1]", "seed = [0]").replace("epochs = 1", "steps = 4\nweight = 0.3")
+    rows = table(sweep(tmp_path, text=text).table)
+    assert [(r["objective"], r["weight"]) for r in rows] == [("essl", "0.3"), ("care", "0.3")]
+    assert all(r["probe_acc"] != "" and r["pretext_acc"] != "" for r in rows)
+    assert rows[0]["pretext_gap_train_bits"] != "" and "pretext_gap_train_bits" not in {
+        k for k, v in rows[1].items() if v
+    }  # E-SSL has an exact optimum for its head; CARE's InfoNCE is certified by its plateau
