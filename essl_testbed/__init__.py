@@ -11,7 +11,7 @@ module                              holds
 ``essl_testbed.report``             the claims, statistics, figures and the reproduction report
 ``essl_testbed.course``             the exercises on explaining away and their checkers
 ``essl_testbed.cli``                the ``essl-testbed`` command line, one module per command group
-``essl_testbed.errors``             :class:`TestbedError` and the errors under it
+``essl_testbed.errors``             :class:`~essl_testbed.errors.TestbedError` and the errors under it
 ==================================  ==========================================================
 """
 

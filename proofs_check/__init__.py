@@ -8,7 +8,7 @@ module                           holds
 ===============================  ==============================================================
 ``proofs_check.prover``          the Shannon-inequality prover and the paper's statements
 ``proofs_check.strategies``      hypothesis strategies: joints, causal models, encoders
-``proofs_check.errors``          :class:`ProofsCheckError` and the errors under it
+``proofs_check.errors``          :class:`~proofs_check.errors.ProofsCheckError` and the errors under it
 ===============================  ==============================================================
 """
 

@@ -83,7 +83,7 @@ def train_ensemble(
     on_epoch: Callable[[int, int, nn.Module], dict] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[list[dict]]:
-    """Train the members together; returns each member's history, as :func:`train` would.
+    """Train the members together; returns each member's history, as :func:`~synthetic.training.train` would.
 
     ``on_epoch(member, epoch, model)`` runs at epoch 0 and after every epoch with the
     member's current weights loaded into ``models[member]``. The members' weights are in

@@ -6,7 +6,7 @@ module                                   holds
 ``essl_testbed.report.claims``           :func:`claim` (the registry), :class:`Verdict`, :class:`Finding`
 ``essl_testbed.report.exact_claims``     claims checked on exact joints and by the prover
 ``essl_testbed.report.trained_claims``   claims that rest on trained networks, one declared contrast each
-``essl_testbed.report.statistics``       :class:`Contrast`, paired bootstrap intervals, Holm, verdicts
+``essl_testbed.report.statistics``       :class:`~essl_testbed.report.statistics.Contrast`, paired bootstrap intervals, Holm, verdicts
 ``essl_testbed.report.figures``          the figures
 ``essl_testbed.report.writer``           ``report.md`` and ``results.json``
 ``essl_testbed.report.reproduce``        :func:`reproduce`: every claim, one report

@@ -12,7 +12,7 @@ module                              holds
 ``synthetic.nets.pretext_model``    :class:`PretextModel`: encoder + action head (+ class head)
 ``synthetic.nets.gradient_reversal``  :class:`GradientReversal` for the ``eliminate`` mode
 ``synthetic.nets.bottleneck``       :class:`CategoricalBottleneck` q(z|x) and its exact joint
-``synthetic.nets.free_code``        :func:`fit_free_code`: the ideal learner of a code (a free table)
+``synthetic.nets.free_code``        :func:`~synthetic.nets.free_code.fit_free_code`: the ideal learner of a code (a free table)
 ``synthetic.nets.runtime``          :func:`resolve_device`, :func:`seeded`
 ==================================  ===========================================================
 
