@@ -19,6 +19,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "non_negative_int",
     "positive_int",
     "print_json",
+    "progress_log",
     "seeds",
     "world_and_transform",
 ]
@@ -87,6 +89,11 @@ def _jsonable(value: Any) -> Any:
 def print_json(obj: Any) -> None:
     json.dump(_jsonable(obj), sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def progress_log(json_output: bool) -> Callable[[str], None]:
+    """Where a command's progress lines go: stdout, or stderr when stdout carries JSON."""
+    return partial(print, file=sys.stderr) if json_output else print
 
 
 def _int_at_least(low: int, what: str) -> Callable[[str], int]:

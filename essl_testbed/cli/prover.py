@@ -4,6 +4,7 @@ paper's statements and their broken variants)."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from .core import command, print_json
 
@@ -44,41 +45,83 @@ def cmd_prove(args: argparse.Namespace) -> int:
 
     statement = itip_joints(args.statement) if args.itip else args.statement
     results = [prove(r, constraints=args.given, itip=args.itip) for r in parse_statements(statement)]
+    searches = [_search(r, args) for r in results]
     if args.json:
-        rows = [
-            {
-                "statement": str(r.statement),
-                "given": args.given,
-                "proved": r.proved,
-                "method": r.method,
-                "derivation": r.derivation(),
-            }
-            for r in results
-        ]
+        rows = [_prove_json(r, s, args.given) for r, s in zip(results, searches)]
         print_json(rows[0] if len(rows) == 1 else rows)
         return 0 if all(r.proved for r in results) else 1
-    for i, result in enumerate(results):
+    for i, (result, search) in enumerate(zip(results, searches)):
         if len(results) > 1:
             print(f"{'' if i == 0 else chr(10)}[{i + 1} of {len(results)}] {result.statement}")
         print(result.derivation())
-        if not result.proved and args.counterexample:
-            _print_counterexample(result.statement, [c.relation for c in result.constraints], args.search_seconds)
+        if search is not None:
+            _print_counterexample(search)
     return 0 if all(r.proved for r in results) else 1
 
 
-def _print_counterexample(statement, given, seconds: float) -> None:
-    import numpy as np
-
+def _search(result: Any, args: argparse.Namespace) -> Any:
+    """The search for a violating distribution of an unproved statement (None when proved or
+    skipped by --no-counterexample)."""
     from proofs_check.prover.counterexamples import search_counterexample
 
-    search = search_counterexample(statement, given, seconds=seconds)
+    if result.proved or not args.counterexample:
+        return None
+    return search_counterexample(result.statement, [c.relation for c in result.constraints], args.search_seconds)
+
+
+def _cells(joint: Any) -> list[tuple[tuple[int, ...], Any]]:
+    """(outcome, probability) of every cell of ``joint`` with positive probability."""
+    import numpy as np
+
+    return [(index, p) for index, p in zip(np.ndindex(*joint.shape), joint.probabilities.ravel()) if p]
+
+
+def _print_counterexample(search: Any) -> None:
     print(f"\n{search.describe()}.")
     J = search.joint
     if J is not None:
         print(f"Over {', '.join(J.names)} (shape {J.shape}):")
-        for index, p in zip(np.ndindex(*J.shape), J.probabilities.ravel()):
-            if p:
-                print(f"  p{index} = {p}")
+        for index, p in _cells(J):
+            print(f"  p{index} = {p}")
+
+
+def _prove_json(result: Any, search: Any, given: list[str]) -> dict:
+    """One statement's verdict, derivation and (unproved) counterexample search as JSON.
+    ``counterexample`` is absent when proved and null when the search was skipped."""
+    row = {
+        "statement": str(result.statement),
+        "given": given,
+        "proved": result.proved,
+        "method": result.method,
+        "derivation": result.derivation(),
+    }
+    if not result.proved:
+        row["counterexample"] = None if search is None else _search_json(search)
+    return row
+
+
+def _search_json(search: Any) -> dict:
+    """The search's outcome: whether and how a distribution was found, the candidates tried,
+    and the distribution's cells with positive probability (exact ones as fractions too)."""
+    J = search.joint
+    distribution = None
+    if J is not None:
+        distribution = {
+            "variables": list(J.names),
+            "shape": list(J.shape),
+            "cells": [
+                {"outcome": list(index), "p": float(p), "exact": str(p) if J.is_exact else None}
+                for index, p in _cells(J)
+            ],
+        }
+    return {
+        "found": J is not None,
+        "description": search.describe(),
+        "method": search.method,
+        "candidates": search.candidates,
+        "seconds": search.seconds,
+        "distribution": distribution,
+    }
 
 
 def _statements_options(p: argparse.ArgumentParser) -> None:

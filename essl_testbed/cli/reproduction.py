@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-from .core import add_budget_options, add_executor_options, apply_budget, command, executor, non_negative_int
+from .core import (
+    add_budget_options,
+    add_executor_options,
+    apply_budget,
+    command,
+    executor,
+    non_negative_int,
+    print_json,
+    progress_log,
+)
 
 
 def _reproduce_options(p: argparse.ArgumentParser) -> None:
@@ -61,6 +71,9 @@ def _forecast_options(p: argparse.ArgumentParser) -> None:
         "--cache", default=None, help="the cache of finished runs (default OUT/cache; a report's cache shares them)"
     )
     add_budget_options(p, steps="default 600", seeds_help="default 0,1,2")
+    p.add_argument(
+        "--json", action="store_true", help="the scores, the table and the paths as JSON (progress on stderr)"
+    )
     add_executor_options(p)
 
 
@@ -79,7 +92,44 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     sample = ForecastSample(n_random=args.worlds, seed=args.seed, fonts=not args.no_fonts)
     out = Path(args.out)
     cache = Path(args.cache) if args.cache else out / "cache"
-    runner = Runner(budget, cache, device=args.device, executor=executor(args))
-    result = run_forecast(out, sample, runner)
-    print(result["text"])
+    log = progress_log(args.json)
+    runner = Runner(budget, cache, device=args.device, log=log, executor=executor(args))
+    result = run_forecast(out, sample, runner, log=log)
+    if args.json:
+        print_json(forecast_json(result, out, runner.budget))
+    else:
+        print(result["text"])
     return 0
+
+
+NOT_JSON = ("text", "scores_obj", "other_scorings", "measured_obj")
+"""Keys of :func:`~essl_testbed.experiments.forecast.run_forecast`'s result that repeat the
+others as text or as objects."""
+
+
+def forecast_json(result: dict, out: Path, budget: Any) -> dict:
+    """What ``forecast`` prints (its progress lines and ``forecast.md``), as JSON: the stored
+    results, the forecast rows, the budget, the candidates' labels and the files written."""
+    from ..experiments.forecast import BASELINE, CANDIDATES, PRIMARY
+    from ..experiments.limits import CONVERGED_BITS
+
+    tasks_per_world: dict[str, int] = {}
+    for row in result["rows"]:
+        tasks_per_world[row["world"]] = tasks_per_world.get(row["world"], 0) + 1
+    return {
+        **{k: v for k, v in result.items() if k not in NOT_JSON},
+        "points": len(result["rows"]),
+        "tasks_per_world": tasks_per_world,
+        "budget": {
+            "lr": budget.lr,
+            "steps": budget.steps,
+            "seeds": list(budget.seeds),
+            "description": budget.describe(),
+        },
+        "primary": PRIMARY,
+        "baseline": BASELINE,
+        "candidates": {key: label for key, (label, _) in CANDIDATES.items()},
+        "converged_bits": CONVERGED_BITS,
+        "interval_level": 0.95,  # of every score's "interval" and the primary's "advantage" (bootstrap over worlds)
+        "files": {name: str(out / name) for name in ("forecast.json", "forecast.md", "forecast_results.json")},
+    }

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-from .core import add_executor_options, command, executor, positive_int, print_json, seeds, world_and_transform
+from .core import (
+    add_executor_options,
+    command,
+    executor,
+    positive_int,
+    print_json,
+    progress_log,
+    seeds,
+    world_and_transform,
+)
 
 COUNTS = ("epochs", "steps", "batch_size", "feature_dim", "width", "n_codes")
 """TrainConfig fields that count something: the command line takes them as positive integers."""
@@ -76,9 +86,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         experiment, args.seeds, cache_dir=args.cache, show_progress=not args.quiet, executor=executor(args)
     )
     if args.json:
-        print_json(
-            {**result, "runs": [{k: v for k, v in r.items() if k != "history" or args.history} for r in result["runs"]]}
-        )
+        runs = [{k: v for k, v in r.items() if k != "history" or args.history} for r in result["runs"]]
+        notes = {k: METRIC_NOTES[k] for k in result["summary"] if k in METRIC_NOTES}
+        print_json({**result, "runs": runs, "notes": notes})
         return 0
     print(
         f"{args.world} / {args.transform} / {args.model} / "
@@ -135,6 +145,7 @@ def _sweep_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="results.csv, spec.toml and the cache of runs")
     p.add_argument("--resume", action="store_true", help="continue a sweep in DIR: reuse finished runs, retry failed")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="the runs, the table's path and every failure as JSON")
     add_executor_options(p)
 
 
@@ -154,5 +165,26 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except OSError as err:
         raise ExperimentError(f"cannot read the sweep spec {args.spec}: {err.strerror}") from None
     spec = SweepSpec.from_toml(text, source=args.spec)
-    result = run_sweep(spec, args.out, executor(args), resume=args.resume, progress=not args.quiet, spec_text=text)
+    log = progress_log(args.json)
+    result = run_sweep(
+        spec, args.out, executor(args), resume=args.resume, progress=not args.quiet, spec_text=text, log=log
+    )
+    if args.json:
+        print_json(sweep_json(result))
     return 1 if result.failures else 0
+
+
+def sweep_json(result: Any) -> dict:
+    """What ``sweep`` prints, as JSON: the finished runs and all tasks, the table, the runs reused
+    from the cache, and every failed run (its experiment, seed, attempts and error)."""
+    failures = [
+        {"label": result.tasks[i][0].label(), "seed": result.tasks[i][1], "attempts": f.attempts, "error": f.error}
+        for i, f in sorted(result.failures.items())
+    ]
+    return {
+        "runs": len(result.runs),
+        "tasks": len(result.tasks),
+        "table": str(result.table),
+        "reused": result.reused,
+        "failures": failures,
+    }
