@@ -55,6 +55,10 @@ def as_tensors(dataset: WorldDataset, device: str | torch.device = "cpu") -> tup
     )
 
 
+LOSS_WINDOWS = 10
+"""The tenths of a run's steps over which ``train`` reports the mean loss."""
+
+
 def train(
     model: PretextNetwork,
     dataset: WorldDataset,
@@ -70,7 +74,9 @@ def train(
 
     ``on_epoch(epoch, model)`` may return extra metrics for that epoch (it runs at epoch 0,
     before training, too, when given). Mini-batches are a seeded shuffle of the rows, each
-    row's loss weighted by its probability.
+    row's loss weighted by its probability. The last row also holds ``loss_windows``: the
+    mean loss over each tenth of the run's steps (runs of a few epochs still show whether
+    the loss has levelled off).
     """
     device = resolve_device(config.device)
     x, a, c, w = as_tensors(dataset, device)
@@ -82,7 +88,9 @@ def train(
     schedule = config.batches_per_epoch(len(dataset))
     ramp = reversal_ramp(model, config, sum(schedule))
     sharpen = sharpening(model, config, sum(schedule))
-    step = 0
+    step, n_steps = 0, sum(schedule)
+    n_windows = min(LOSS_WINDOWS, n_steps)
+    window_total, window_seen = (torch.zeros(n_windows, dtype=torch.float64, device=device) for _ in range(2))
     for epoch, n_batches in enumerate(schedule, 1):
         model.train()
         # float64 sums on the device: no step waits for a value to reach the host
@@ -91,6 +99,7 @@ def train(
         for batch in order.split(config.batch_size)[:n_batches]:
             ramp(step)
             sharpen(step)
+            window = step * n_windows // n_steps
             step += 1
             weights = w[batch]
             rows = {"rows": batch} if getattr(model, "takes_rows", False) else {}
@@ -101,6 +110,8 @@ def train(
             share = weights.sum().double()
             seen += share
             total += loss.detach().double() * share
+            window_total[window] += loss.detach().double() * share
+            window_seen[window] += share
             correct += (weights * (predictions == a[batch])).sum().double()
         row = {"epoch": epoch, "loss": float(total / seen), "train_pretext_acc": float(correct / seen)}
         if on_epoch is not None:
@@ -108,6 +119,8 @@ def train(
         history.append(row)
         if progress is not None:
             progress(epoch)
+    if n_steps:
+        history[-1]["loss_windows"] = (window_total / window_seen).tolist()
     return history
 
 

@@ -196,3 +196,21 @@ def test_a_run_has_the_typed_record_keys_and_nothing_undeclared(case):
     for key, kind in typing.get_type_hints(RunCore).items():
         origin = typing.get_origin(kind) or kind
         assert isinstance(run[key], origin) or (origin is float and isinstance(run[key], int)), (key, run[key])
+
+
+def test_the_last_epoch_reports_the_loss_over_each_tenth_of_the_steps():
+    from synthetic.training import LOSS_WINDOWS, train
+
+    experiment = small(TrainConfig(steps=20, batch_size=8, lr=0.01))
+    world = experiment.make_world()
+    dataset = world.dataset("rot4")
+    model = build_model(experiment.train, dataset, seed=0)
+    history = train(model, dataset, experiment.train, seed=0)
+    windows = history[-1]["loss_windows"]
+    assert len(windows) == LOSS_WINDOWS and all(np.isfinite(windows))
+    assert all("loss_windows" not in row for row in history[:-1])
+    # every window holds two steps: their mean is the epochs' losses weighted by their steps,
+    # up to the different weight sums of the batches
+    steps = experiment.train.batches_per_epoch(len(dataset))
+    by_epoch = np.average([row["loss"] for row in history], weights=steps)
+    assert np.mean(windows) == pytest.approx(by_epoch, rel=0.05)

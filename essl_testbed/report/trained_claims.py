@@ -10,6 +10,7 @@ contrasts are reported beside it and do not vote.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -46,16 +47,21 @@ def per_seed(result: dict, key: str) -> PerSeed:
     return {int(r["seed"]): float(r[key]) for r in result["runs"]}
 
 
-def plateau_drop(history: Sequence[Mapping[str, float]]) -> float:
+def plateau_drop(history: Sequence[Mapping[str, Any]]) -> float:
     """How much the training loss still fell at the end: the mean over the last fifth of the
-    epochs below the mean over the fifth before, as a share of the latter (0 or less: flat).
+    run below the mean over the fifth before, as a share of the latter (0 or less: flat). The
+    fifths are of the steps where the run reports ``loss_windows`` (its tenths), else of the
+    epochs.
 
     >>> plateau_drop([{"epoch": e, "loss": 1.0} for e in range(1, 11)])
     0.0
     >>> round(plateau_drop([{"epoch": e, "loss": 1.0 / e} for e in range(1, 11)]), 3)
     0.212
+    >>> round(plateau_drop([{"epoch": 1, "loss": 2.0, "loss_windows": [4, 3, 2, 1.5, 1.2, 1.1, 1, 1, 1, 0.99]}]), 3)
+    0.005
     """
-    losses = [float(h["loss"]) for h in history if "loss" in h]
+    windows = history[-1].get("loss_windows") if history else None
+    losses = [float(v) for v in windows] if windows else [float(h["loss"]) for h in history if "loss" in h]
     fifth = max(1, len(losses) // 5)
     if len(losses) < 2 * fifth or len(losses) < 2:
         return float("inf")  # too few epochs to tell
