@@ -121,7 +121,7 @@ def test_cli_train_json(capsys):
     )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"config", "runs", "summary"} and [r["seed"] for r in out["runs"]] == [0, 1]
+    assert set(out) == {"config", "notes", "runs", "summary"} and [r["seed"] for r in out["runs"]] == [0, 1]
     for metric in (
         "pretext_acc",
         "probe_acc",
