@@ -90,7 +90,7 @@ ALPHA = 0.05
 RESAMPLES = 10_000
 PLATEAU_DROP = 0.01
 """An arm without an exact optimum has plateaued when its mean training loss over the last
-fifth of its epochs is less than this share below the mean over the fifth before."""
+fifth of its steps is less than this share below the mean over the fifth before."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class ArmCertificate:
     """One arm of a primary contrast and its convergence certificate per seed: ``gaps`` are
     bits above the exact optimum (``kind`` "exact optimum"), above a certified lower bound on
     the optimum ("class-blind limit"), or for "plateau" the relative drop of the training loss
-    over its last fifth of epochs. ``violations`` names the seeds that missed the arm's own
+    over its last fifth of steps. ``violations`` names the seeds that missed the arm's own
     objective whatever their gap (a code meant to be class-blind that is not), with why; one
     is enough to leave the arm unconverged."""
 
