@@ -4,6 +4,7 @@ forecasts stored, then trained and scored). Both take one budget-options group."
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +114,11 @@ def forecast_json(result: dict, out: Path, budget: Any) -> dict:
     from ..experiments.forecast import BASELINE, CANDIDATES, PRIMARY
     from ..experiments.limits import CONVERGED_BITS
 
-    tasks_per_world: dict[str, int] = {}
-    for row in result["rows"]:
-        tasks_per_world[row["world"]] = tasks_per_world.get(row["world"], 0) + 1
+    tasks_per_world = Counter(row["world"] for row in result["rows"])
     return {
         **{k: v for k, v in result.items() if k not in NOT_JSON},
         "points": len(result["rows"]),
-        "tasks_per_world": tasks_per_world,
+        "tasks_per_world": dict(tasks_per_world),
         "budget": {
             "lr": budget.lr,
             "steps": budget.steps,
