@@ -3,6 +3,7 @@ resumable training."""
 
 from __future__ import annotations
 
+import csv
 import json
 import zlib
 from pathlib import Path
@@ -35,6 +36,30 @@ def test_exact_claims_write_a_report(tmp_path):
     assert results["claims"]["proofs"]["kind"] == "theorem"
     assert set(results["provenance"]) >= {"commit", "torch", "numpy", "matplotlib", "threads", "device"}
     assert results["provenance"]["threads"] == 1  # the runs' threads (in-process), not the driver's
+
+
+def test_a_run_of_some_claims_keeps_the_others(tmp_path):
+    reproduce(tmp_path, only=["proofs"], log=lambda _: None)
+    first = json.loads((tmp_path / "results.json").read_text())
+    reproduce(tmp_path, only=["explaining_away"], log=lambda _: None)
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert list(results["claims"]) == ["proofs", "explaining_away"]
+    assert results["claims"]["proofs"] == first["claims"]["proofs"]
+    assert [r["claims"] for r in results["runs"]] == [["proofs"], ["explaining_away"]]
+    assert "proofs" not in results["missing"] and "essl_figure1" in results["missing"]
+    report = (tmp_path / "report.md").read_text()
+    assert "measured in 2 runs" in report and "## " + CLAIMS["proofs"].title in report
+    assert "`essl_figure1`" in report.split("# Not measured yet")[1]
+
+
+def test_a_record_of_another_claim_is_refused(tmp_path):
+    from essl_testbed.errors import ExperimentError
+    from essl_testbed.report.folder import assemble
+
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "proofs.json").write_text(json.dumps({"key": "modes"}))
+    with pytest.raises(ExperimentError, match="does not hold the claim 'proofs'"):
+        assemble(tmp_path)
 
 
 def test_unknown_claim_is_rejected(tmp_path):
@@ -247,6 +272,10 @@ def test_training_claim_runs_and_resumes_from_its_cache(tmp_path, monkeypatch):
     assert report.index("**Declared before the run:**") < report.index("**Verdict:")
     assert "Sensitivity (each setting varied alone):" in report
     results = json.loads((tmp_path / "results.json").read_text())["claims"]["hidden_task"]
+    with open(tmp_path / "runs.csv") as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) == len(list((tmp_path / "cache").rglob("seed*.json"))) - 4 * 2 * 2  # not the sensitivity runs
+    assert {(r["transform"], r["seed"], r["claims"]) for r in rows} >= {("hflip", "0", "hidden_task")}
     assert results["primary"]["per_seed"] == {"0": first[0].result.differences[0], "1": first[0].result.differences[1]}
 
     def no_training(*args, **kwargs):

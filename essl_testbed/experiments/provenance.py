@@ -1,15 +1,16 @@
-"""Where a number was computed: commit, library versions, threads and device.
+"""Where a number was computed: commit, library versions, machine, threads and device.
 
 Float sums depend on the BLAS build and the thread count, so a trained number means little
 without them; every run and every report records :func:`provenance`.
 
 >>> sorted(provenance("cpu"))
-['commit', 'device', 'essl_testbed', 'matplotlib', 'numpy', 'python', 'threads', 'torch']
+['commit', 'device', 'essl_testbed', 'machine', 'matplotlib', 'numpy', 'python', 'threads', 'torch']
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import platform
 import subprocess
 from importlib import metadata
@@ -47,8 +48,8 @@ def _version(package: str) -> str:
 
 
 def provenance(device: str) -> dict[str, object]:
-    """Commit, versions of essl-testbed, torch, numpy, matplotlib and Python, torch's
-    thread count and the device a run used."""
+    """Commit, versions of essl-testbed, torch, numpy, matplotlib and Python, the machine
+    (system, architecture, cores), torch's thread count and the device a run used."""
     import torch
 
     return {
@@ -58,6 +59,7 @@ def provenance(device: str) -> dict[str, object]:
         "numpy": _version("numpy"),
         "matplotlib": _version("matplotlib"),
         "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
         "threads": torch.get_num_threads(),
         "device": device,
     }

@@ -101,7 +101,7 @@ def results_rows(tasks: list[tuple[Experiment, int]], runs: dict[int, dict]) -> 
     return rows
 
 
-def _csv(rows: list[dict]) -> str:
+def csv_text(rows: list[dict]) -> str:
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
@@ -295,7 +295,7 @@ def run_sweep(
 
     def write_table(force: bool = False) -> None:
         if force or time.monotonic() - last_write[0] >= WRITE_EVERY_SECONDS:
-            atomic_write_text(table, _csv(results_rows(tasks, runs_so_far)))
+            atomic_write_text(table, csv_text(results_rows(tasks, runs_so_far)))
             last_write[0] = time.monotonic()
 
     def arrived(i: int, run: dict) -> None:

@@ -8,7 +8,8 @@ module                                   holds
 ``essl_testbed.report.trained_claims``   claims that rest on trained networks, one declared contrast each
 ``essl_testbed.report.statistics``       :class:`~essl_testbed.report.statistics.Contrast`, paired bootstrap intervals, Holm, verdicts
 ``essl_testbed.report.figures``          the figures
-``essl_testbed.report.writer``           ``report.md`` and ``results.json``
+``essl_testbed.report.writer``           each claim's markdown section, summary row and ``results.json`` entry
+``essl_testbed.report.folder``           a report folder: one record per claim; ``report.md``, ``results.json``, ``runs.csv``
 ``essl_testbed.report.reproduce``        :func:`reproduce`: every claim, one report
 =======================================  =======================================================
 """

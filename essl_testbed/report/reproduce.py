@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from ..experiments.budget import FULL, Budget, K, Runner
 from ..experiments.provenance import provenance
 from ..experiments.records import SeedsResult
 from ..experiments.spec import Experiment
-from ..experiments.sweep import run_experiments, train_missing
+from ..experiments.sweep import results_rows, run_experiments, train_missing
 from . import (  # noqa: F401  (they register the claims, in report order)
     class_need_claims,
     exact_claims,
@@ -98,14 +99,23 @@ class _Missing(Exception):
 
 class _CacheOnly(Runner):
     """A runner that answers from the cache alone and raises :class:`_Missing` with every run
-    a request lacks; it remembers the runs it returned (to count dead runs per claim)."""
+    a request lacks; it remembers the runs it returned (to count dead runs per claim) and
+    their sweep-style rows (for ``runs.csv``)."""
 
-    def __init__(self, base: Runner, budget: Budget, ceilings: bool = True, runs: list[dict] | None = None):
+    def __init__(
+        self,
+        base: Runner,
+        budget: Budget,
+        ceilings: bool = True,
+        runs: list[dict] | None = None,
+        rows: list[dict] | None = None,
+    ):
         super().__init__(budget, base.cache, base.device, base.log, base.executor, ceilings)
         self.runs: list[dict] = [] if runs is None else runs
+        self.rows: list[dict] = [] if rows is None else rows
 
     def under(self, budget: Budget, ceilings: bool = True) -> Runner:
-        return _CacheOnly(self, budget, ceilings, self.runs)
+        return _CacheOnly(self, budget, ceilings, self.runs, self.rows)
 
     def tune(self, arms: list[Experiment]) -> dict[str, dict]:
         from ..experiments.tuning import chosen_settings
@@ -124,7 +134,11 @@ class _CacheOnly(Runner):
         missing = [(e, s) for e in experiments for s in self.budget.seeds if not cache.path(e.key(), s).exists()]
         if missing:
             raise _Missing(missing)
-        return run_experiments(experiments, self.budget.seeds, self.cache, show_progress=False)
+        results = run_experiments(experiments, self.budget.seeds, self.cache, show_progress=False)
+        for experiment, result in zip(experiments, results):
+            tasks = [(experiment, int(run["seed"])) for run in result["runs"]]
+            self.rows += results_rows(tasks, dict(enumerate(result["runs"])))
+        return results
 
     def many(self, requests: Mapping[K, Mapping[str, Any]]) -> dict[K, dict]:
         results = super().many(requests)
@@ -135,11 +149,13 @@ class _CacheOnly(Runner):
 
 @dataclass(frozen=True)
 class _Measured:
-    """A job's finding, its (dead, all) runs, and the tuning study of each arm it trained."""
+    """A job's finding, its (dead, all) runs, the tuning study of each arm it trained and the
+    sweep-style rows of the runs it read."""
 
     finding: Finding
     dead: tuple[int, int]
     studies: dict[str, dict]
+    rows: list[dict]
 
 
 @dataclass(frozen=True)
@@ -158,7 +174,8 @@ class _Job:
         nor the secondary contrasts' conditions."""
         cached = _CacheOnly(runner, self.budget, ceilings=not self.primary_only)
         finding = CLAIMS[self.key].evaluate(ClaimContext(cached, self.out, self.primary_only))
-        return _Measured(finding, (sum(bool(r.get("dead")) for r in cached.runs), len(cached.runs)), cached.studies)
+        dead = (sum(bool(r.get("dead")) for r in cached.runs), len(cached.runs))
+        return _Measured(finding, dead, cached.studies, cached.rows)
 
 
 def plan_jobs(keys: Sequence[str], budget: Budget, out: Path, sensitivity: bool) -> list[_Job]:
@@ -235,7 +252,8 @@ def reproduce(
     runner = Runner(budget, out / "cache", device, log, executor)
     # the runs use the executor's thread count (in-process: 1), not this driver's
     prov = {**provenance(device), "threads": getattr(executor, "threads", 1)}
-    header = {"provenance": prov, "budget": budget, "sensitivity": sensitivity}
+    started = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    header = {"provenance": prov, "budget": budget, "sensitivity": sensitivity, "started": started}
     t0 = time.perf_counter()
     measured: dict[str, _Measured] = {}
     settings: dict[str, dict[str, dict]] = {key: {} for key in keys}
@@ -255,6 +273,9 @@ def reproduce(
                 done.append(Claim(CLAIMS[key], m.finding, m.finding.verdict))
         return done
 
+    def rows() -> dict[str, list[dict]]:
+        return {key: m.rows for key, m in measured.items()}
+
     trained = [k for k in keys if CLAIMS[k].trained]
     jobs = plan_jobs(keys, budget, out, sensitivity)
     again: dict[Budget, dict[str, _Measured]] = {j.budget: {} for j in jobs if j.primary_only}
@@ -263,7 +284,7 @@ def reproduce(
         if not job.primary_only:
             measured[job.key] = result
             log(f"[{len(measured)}/{len(keys)}] {job.key}")
-            write_report(claims(), out, header, time.perf_counter() - t0)
+            write_report(claims(), out, header, time.perf_counter() - t0, rows())
             return
         again[job.budget][job.key] = result
         if len(again[job.budget]) < len(trained):
@@ -280,11 +301,11 @@ def reproduce(
                 "dead_runs": dead,
                 "runs": n,
             }
-        write_report(claims(), out, header, time.perf_counter() - t0)
+        write_report(claims(), out, header, time.perf_counter() - t0, rows())
 
     _measure_all(jobs, runner, done)
     final = claims()
-    write_report(final, out, header, time.perf_counter() - t0)
+    write_report(final, out, header, time.perf_counter() - t0, rows())
     for c in final:
         log(f"  {c.key}: {c.verdict}")
     return final

@@ -1,9 +1,10 @@
-"""The report's markdown: ``report.md`` + ``results.json``.
-
-The report opens with its provenance and a summary table (claim, primary contrast, predicted
-direction, paired difference with its interval, verdict, sensitivity counts), then the tests
-of the theory (each with its declaration before its numbers), then the engine and
-construction checks, whose outcome was known when the world was built.
+"""What the report shows of each claim: its markdown section (declaration before numbers for a
+trained claim), its summary row (primary contrast, predicted direction, paired difference with
+its interval, verdict, certificates, sensitivity counts) and its ``results.json`` entry, as
+one record per claim (:func:`claim_record`); :mod:`essl_testbed.report.folder` stores the
+records and assembles ``report.md`` from them: runs and protocol, the summary table, the
+tests of the theory, then the engine and construction checks, whose outcome was known when
+the world was built.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from ..experiments.cache import atomic_write_json, atomic_write_text
 from ..experiments.tables import markdown_table
 from .claims import Claim
 from .statistics import ALPHA, RESAMPLES, Contrast, paired_contrast
@@ -43,38 +43,6 @@ def _converged(c: Claim) -> str:
         return "no certificate"
     eps = c.spec.contrast.converged_bits
     return f"{sum(a.converged(eps) for a in c.finding.arms)}/{len(c.finding.arms)}"
-
-
-def _summary(claims: Sequence[Claim]) -> list[str]:
-    rows = []
-    for c in claims:
-        if c.spec.contrast is None:
-            continue
-        rows.append(
-            (
-                c.title,
-                c.spec.contrast.name,
-                c.spec.contrast.prediction(),
-                _difference(c),
-                _p(c.p_adjusted),
-                f"**{c.verdict}**",
-                _converged(c),
-                _sensitivity(c),
-                f"{c.dead_runs[0]}/{c.dead_runs[1]}",
-            )
-        )
-    header = (
-        "claim",
-        "primary contrast",
-        "predicted",
-        "paired difference [95% CI]",
-        "Holm p",
-        "verdict",
-        "arms converged",
-        "sensitivity",
-        "dead runs",
-    )
-    return [markdown_table(header, rows)] if rows else []
 
 
 def _trained_section(c: Claim) -> list[str]:
@@ -168,19 +136,11 @@ def _exact_section(c: Claim) -> list[str]:
     return lines + _table_and_figure(c)
 
 
-def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: float) -> Path:
-    """Write ``out/report.md`` and ``out/results.json`` atomically; returns the report's path.
-
-    ``header`` holds ``provenance`` (see :func:`~essl_testbed.experiments.provenance.provenance`),
-    the ``budget`` and whether the ``sensitivity`` settings ran."""
-    budget, prov = header["budget"], header["provenance"]
-    tests = [c for c in claims if c.spec.kind == "test"]
-    checks = [c for c in claims if c.spec.kind != "test"]
-    lines = [
-        "# essl-testbed reproduction report",
-        "",
-        "Provenance: " + ", ".join(f"{k} {v}" for k, v in prov.items()) + ".",
-        "",
+def profile_text(header: dict, seconds: float) -> str:
+    """One reproduction's budget in a sentence: seeds, minutes, tuning or the fixed recipe,
+    sensitivity settings."""
+    budget = header["budget"]
+    return (
         f"Seeds {', '.join(map(str, budget.seeds))}; {seconds / 60:.1f} minutes. "
         + (
             f"Every arm tuned first ({budget.tuning.describe()}, and each objective's own knobs), then trained at "
@@ -197,62 +157,119 @@ def write_report(claims: Sequence[Claim], out: Path, header: dict, seconds: floa
             if header["sensitivity"]
             else "No sensitivity settings in this profile."
         )
-        + " Every probe reads unaugmented images of styles held out from all training (colour × stroke "
-        "combinations no transformation moves), the same set for every task of a world at a seed; its "
-        "regularisation is chosen on a validation part of the training styles. Each trained claim's verdict comes "
-        f"from its primary contrast, declared in code before the run: per-seed paired differences, a "
-        f"percentile-bootstrap 95% interval of their mean ({RESAMPLES:,} resamples; shown unadjusted) and bootstrap "
-        f"p-values Holm-adjusted over every trained claim's primary contrast (α = {ALPHA}). *supported*: the "
-        "adjusted p is below α in the predicted direction (for a prediction of no effect: the adjusted equivalence "
-        "p-value of two one-sided tests against the declared margin is below α, i.e. unadjusted, the 90% interval lies "
-        "inside the margin); *contradicted*: below α in the other direction (or an effect beyond the margin); "
-        "*inconclusive* otherwise; *inconclusive (arm not converged)* when an arm of the primary ended further "
-        "than the declared ε above the exact optimum of its own training styles (or, without one, had not "
-        "plateaued). With few seeds a percentile interval is too narrow: read quick-profile verdicts "
-        "as indicative.",
-        "",
+    )
+
+
+PROTOCOL = (
+    "Every probe reads unaugmented images of styles held out from all training (colour × stroke "
+    "combinations no transformation moves), the same set for every task of a world at a seed; its "
+    "regularisation is chosen on a validation part of the training styles. Each trained claim's verdict comes "
+    f"from its primary contrast, declared in code before the run: per-seed paired differences, a "
+    f"percentile-bootstrap 95% interval of their mean ({RESAMPLES:,} resamples; shown unadjusted) and bootstrap "
+    f"p-values Holm-adjusted over every trained claim's primary contrast (α = {ALPHA}; a claim measured in "
+    "another run counts with p = 1, which only makes the adjustment stricter). *supported*: the "
+    "adjusted p is below α in the predicted direction (for a prediction of no effect: the adjusted equivalence "
+    "p-value of two one-sided tests against the declared margin is below α, i.e. unadjusted, the 90% interval lies "
+    "inside the margin); *contradicted*: below α in the other direction (or an effect beyond the margin); "
+    "*inconclusive* otherwise; *inconclusive (arm not converged)* when an arm of the primary ended further "
+    "than the declared ε above the exact optimum of its own training styles (or, without one, had not "
+    "plateaued). With few seeds a percentile interval is too narrow: read quick-profile verdicts "
+    "as indicative."
+)
+"""How every trained verdict is reached: the report states it once, above its summary."""
+
+SUMMARY_HEADER = (
+    "claim",
+    "primary contrast",
+    "predicted",
+    "paired difference [95% CI]",
+    "Holm p",
+    "verdict",
+    "arms converged",
+    "sensitivity",
+    "dead runs",
+)
+
+
+def _summary_row(c: Claim) -> list[str] | None:
+    if c.spec.contrast is None:
+        return None
+    return [
+        c.title,
+        c.spec.contrast.name,
+        c.spec.contrast.prediction(),
+        _difference(c),
+        _p(c.p_adjusted),
+        f"**{c.verdict}**",
+        _converged(c),
+        _sensitivity(c),
+        f"{c.dead_runs[0]}/{c.dead_runs[1]}",
     ]
-    lines += _summary(claims)
-    if tests:
-        lines += ["", "# Tests of the theory", ""]
-        for c in tests:
-            lines += _trained_section(c) if c.spec.trained else _exact_section(c)
-    if checks:
-        lines += [
-            "",
-            "# Engine and construction checks",
-            "",
-            "Their outcome was known when the world was built: theorems evaluated on a world, and properties "
-            "the worlds were designed to have. They check the build, not the theory.",
-            "",
-        ]
-        lines += [line for c in checks for line in _exact_section(c)]
-    path = out / "report.md"
-    atomic_write_text(path, "\n".join(lines) + "\n")
-    results = {}
-    for c in claims:
-        entry = {
-            "title": c.title,
-            "kind": c.spec.kind,
-            "verdict": c.verdict.value,
-            "finding": c.finding.text,
-            "numbers": c.finding.numbers,
+
+
+def _entry(c: Claim) -> dict:
+    """The claim's entry of ``results.json``."""
+    entry = {
+        "title": c.title,
+        "kind": c.spec.kind,
+        "verdict": c.verdict.value,
+        "finding": c.finding.text,
+        "numbers": c.finding.numbers,
+    }
+    if c.spec.contrast is not None:
+        entry["primary"] = {
+            "contrast": c.spec.contrast.name,
+            "predicted": c.spec.contrast.prediction(),
+            "per_seed": c.finding.primary,
+            "p_adjusted": c.p_adjusted,
+            "converged_bits": c.spec.contrast.converged_bits,
         }
-        if c.spec.contrast is not None:
-            entry["primary"] = {
-                "contrast": c.spec.contrast.name,
-                "predicted": c.spec.contrast.prediction(),
-                "per_seed": c.finding.primary,
-                "p_adjusted": c.p_adjusted,
-                "converged_bits": c.spec.contrast.converged_bits,
-            }
-            if c.result is not None:
-                entry["primary"] |= {"mean": c.result.mean, "interval": [c.result.low, c.result.high], "p": c.result.p}
-            entry["arms"] = [asdict(a) for a in c.finding.arms]
-            entry["tuning"] = c.studies
-            entry["secondary"] = c.finding.secondary
-            entry["sensitivity"] = c.sensitivity
-            entry["dead_runs"] = list(c.dead_runs)
-        results[c.key] = entry
-    atomic_write_json(out / "results.json", {"provenance": prov, "claims": results})
-    return path
+        if c.result is not None:
+            entry["primary"] |= {"mean": c.result.mean, "interval": [c.result.low, c.result.high], "p": c.result.p}
+        entry["arms"] = [asdict(a) for a in c.finding.arms]
+        entry["tuning"] = c.studies
+        entry["secondary"] = c.finding.secondary
+        entry["sensitivity"] = c.sensitivity
+        entry["dead_runs"] = list(c.dead_runs)
+    return entry
+
+
+def claim_record(c: Claim, run: dict, rows: Sequence[dict] = ()) -> dict:
+    """Everything the report shows of one claim, as stored in ``claims/<key>.json`` of a report
+    folder (:mod:`essl_testbed.report.folder`): its ``results.json`` entry, its markdown
+    section, its summary row (trained claims), the ``run`` it came from (provenance, profile,
+    minutes) and the sweep-style ``rows`` of every training run it read."""
+    section = _trained_section(c) if c.spec.trained else _exact_section(c)
+    return {
+        "key": c.key,
+        "kind": c.spec.kind,
+        "entry": _entry(c),
+        "section": "\n".join(section),
+        "summary": _summary_row(c),
+        "run": run,
+        "rows": list(rows),
+    }
+
+
+def write_report(
+    claims: Sequence[Claim], out: Path, header: dict, seconds: float, rows: dict[str, list[dict]] | None = None
+) -> Path:
+    """Store each claim's record in ``out/claims/`` and assemble ``out/report.md``,
+    ``out/results.json`` and ``out/runs.csv`` from every record there, so a run of some claims
+    keeps the others' results (:func:`~essl_testbed.report.folder.assemble`); returns the
+    report's path.
+
+    ``header`` holds ``provenance`` (see :func:`~essl_testbed.experiments.provenance.provenance`),
+    the ``budget``, whether the ``sensitivity`` settings ran and when the run ``started``;
+    ``rows``: claim key -> the sweep-style rows of the runs it read."""
+    from .folder import assemble, store_record
+
+    run = {
+        "provenance": header["provenance"],
+        "started": header["started"],
+        "minutes": round(seconds / 60, 1),
+        "profile": profile_text(header, seconds),
+    }
+    for c in claims:
+        store_record(out, claim_record(c, run, (rows or {}).get(c.key, ())))
+    return assemble(out)
