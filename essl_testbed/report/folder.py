@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +75,24 @@ def _runs(records: Mapping[str, dict]) -> list[dict]:
     return ordered
 
 
-def _run_line(run: dict) -> str:
+def _run_line(run: dict, rows: Sequence[dict]) -> str:
+    """The run in a line: where it ran, its claims, its profile, and the training runs its
+    claims read (cached runs may come from an earlier commit: each row names its own)."""
     prov = run["provenance"]
     where = ", ".join(f"{k} {v}" for k, v in prov.items() if k != "commit")
-    return (
+    line = (
         f"- **Run {run['id']}**, started {run['started']} at commit {prov.get('commit', 'unknown')} ({where}): "
         f"{', '.join(run['claims'])}. {run['profile']}"
     )
+    read = [r for r in rows if set(r["claims"].split()) & set(run["claims"])]
+    if read:
+        commits = sorted({str(r.get("provenance_commit", "unknown")) for r in read})
+        minutes = sum(float(r.get("seconds", 0)) for r in read) / 60
+        line += (
+            f" Its claims read {len(read)} training runs ({minutes:.0f} minutes of training in all, "
+            f"trained at commit {', '.join(commits)})."
+        )
+    return line
 
 
 def _rows(records: Mapping[str, dict]) -> list[dict]:
@@ -106,7 +117,7 @@ def assemble(out: Path) -> Path:
     records = {key: found[key] for key in CLAIMS if key in found}
     unregistered = sorted(set(found) - set(CLAIMS))
     missing = [key for key in CLAIMS if key not in found]
-    runs = _runs(records)
+    runs, rows = _runs(records), _rows(records)
     run_of = {key: run["id"] for run in runs for key in run["claims"]}
     summary = [[*r["summary"], str(run_of[k])] for k, r in records.items() if r.get("summary")]
     lines = [
@@ -115,7 +126,7 @@ def assemble(out: Path) -> Path:
         f"Assembled from {len(records)} claim records (`{RECORDS}/`), measured in {len(runs)} "
         f"run{'s' if len(runs) != 1 else ''}:",
         "",
-        *map(_run_line, runs),
+        *(_run_line(run, rows) for run in runs),
         "",
         PROTOCOL,
         "",
@@ -152,7 +163,7 @@ def assemble(out: Path) -> Path:
             "unregistered": unregistered,
         },
     )
-    atomic_write_text(out / "runs.csv", csv_text(_rows(records)))
+    atomic_write_text(out / "runs.csv", csv_text(rows))
     return path
 
 

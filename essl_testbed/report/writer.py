@@ -141,7 +141,7 @@ def profile_text(header: dict, seconds: float) -> str:
     sensitivity settings."""
     budget = header["budget"]
     return (
-        f"Seeds {', '.join(map(str, budget.seeds))}; {seconds / 60:.1f} minutes. "
+        f"Seeds {', '.join(map(str, budget.seeds))}; {seconds / 60:.1f} minutes of wall time (cached runs are read, not retrained). "
         + (
             f"Every arm tuned first ({budget.tuning.describe()}, and each objective's own knobs), then trained at "
             f"its chosen setting with batch {budget.batch_size}; the supervised ceilings at {budget.steps} steps, "
