@@ -30,9 +30,10 @@ def readme_block(readme: str) -> str:
 def main() -> int:
     path = ROOT / "README.md"
     readme = path.read_text()
-    old = readme_block(readme)
-    path.write_text(readme.replace(f"{START}\n{old}\n{END}", f"{START}\n{findings_block()}\n{END}", 1))
-    print(f"{path}: findings block {'unchanged' if old == findings_block() else 'rewritten'}")
+    old, new = readme_block(readme), findings_block()
+    before, rest = readme.split(START, 1)
+    path.write_text(f"{before}{START}\n{new}\n{END}{rest.split(END, 1)[1]}")
+    print(f"{path}: findings block {'unchanged' if old == new else 'rewritten'}")
     return 0
 
 

@@ -211,12 +211,12 @@ def findings_table(results: Mapping[str, Any]) -> str:
     )
     checks = [e for e in claims.values() if e["kind"] != "test" or "primary" not in e]
     held = sum(e["verdict"] in ("holds", "supported") for e in checks)
-    lines = [table, ""]
+    lines = [table]
     if checks:
         lines.append(f"{held} of {len(checks)} exact checks and untrained tests hold or are supported.")
     if results["missing"]:
         lines.append(f"Not measured yet: {', '.join(f'`{k}`' for k in results['missing'])}.")
-    return "\n".join(lines)
+    return "\n\n".join(filter(None, lines))
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
