@@ -5,8 +5,8 @@ entry, its markdown section, its summary row, the run it came from and the rows 
 training runs it read, see :func:`~essl_testbed.report.writer.claim_record`), then
 :func:`assemble` rebuilds ``report.md``, ``results.json`` and ``runs.csv`` from every record in
 the folder. So ``reproduce --only KEY --out results`` replaces KEY's result and keeps the
-others, each with the provenance of the run that measured it; the repository's ``results/``
-grows this way, one claim (or several) at a time.
+others, each with the provenance of the run that measured it; the repository's published
+results (``docs/results/``) grow this way, one claim (or several) at a time.
 
 >>> import tempfile
 >>> out = Path(tempfile.mkdtemp())
@@ -21,6 +21,7 @@ grows this way, one claim (or several) at a time.
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ from ..experiments.cache import atomic_write_json, atomic_write_text
 from ..experiments.sweep import csv_text
 from ..experiments.tables import markdown_table
 from .claims import CLAIMS
+from .statistics import ArmCertificate
 
 __all__ = ["assemble", "claim_source", "findings_table", "load_records", "stale_claims", "store_record"]
 
@@ -175,8 +177,7 @@ def _cell(entry: Mapping[str, Any], run: Mapping[str, Any]) -> list[str]:
         else "–"
     )
     arms = entry.get("arms", [])
-    eps = primary.get("converged_bits")
-    converged = sum(_converged(a, eps) for a in arms)
+    converged = sum(_converged(a, primary["converged_bits"]) for a in arms)
     return [
         entry["title"],
         primary.get("predicted", "–"),
@@ -188,15 +189,13 @@ def _cell(entry: Mapping[str, Any], run: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _converged(arm: Mapping[str, Any], eps: float | None) -> bool:
-    from .statistics import ArmCertificate
-
+def _converged(arm: Mapping[str, Any], eps: float) -> bool:
     return ArmCertificate(
         arm["arm"],
         {int(s): float(g) for s, g in arm["gaps"].items()},
         arm["kind"],
         {int(s): v for s, v in arm.get("violations", {}).items()},
-    ).converged(eps if eps is not None else 0.0)
+    ).converged(eps)
 
 
 def findings_table(results: Mapping[str, Any]) -> str:
@@ -226,8 +225,6 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
 def claim_source(key: str, root: Path) -> Path:
     """The file, relative to ``root``, that defines the claim ``key`` (what a result of it is
     checked against for staleness)."""
-    import inspect
-
     return Path(inspect.getfile(CLAIMS[key].evaluate)).resolve().relative_to(root.resolve())
 
 
