@@ -32,10 +32,19 @@ from ..errors import ExperimentError
 from ..experiments.cache import atomic_write_json, atomic_write_text
 from ..experiments.sweep import csv_text
 from ..experiments.tables import markdown_table
-from .claims import CLAIMS
+from .claims import CLAIMS, Claim
 from .statistics import ArmCertificate
+from .writer import PROTOCOL, SUMMARY_HEADER, claim_record, profile_text
 
-__all__ = ["assemble", "claim_source", "findings_table", "load_records", "stale_claims", "store_record"]
+__all__ = [
+    "assemble",
+    "claim_source",
+    "findings_table",
+    "load_records",
+    "stale_claims",
+    "store_record",
+    "write_report",
+]
 
 RECORDS = "claims"
 """The folder of a report folder that holds one record per claim."""
@@ -113,8 +122,6 @@ def assemble(out: Path) -> Path:
     ``out/claims/``, in the registry's order; registered claims without a record are listed as
     missing, records of claims no longer registered as unregistered (kept, not reported).
     Returns the report's path."""
-    from .writer import PROTOCOL, SUMMARY_HEADER
-
     found = load_records(out)
     records = {key: found[key] for key in CLAIMS if key in found}
     unregistered = sorted(set(found) - set(CLAIMS))
@@ -167,6 +174,28 @@ def assemble(out: Path) -> Path:
     )
     atomic_write_text(out / "runs.csv", csv_text(rows))
     return path
+
+
+def write_report(
+    claims: Sequence[Claim], out: Path, header: dict, seconds: float, rows: dict[str, list[dict]] | None = None
+) -> Path:
+    """Store each claim's record in ``out/claims/`` and assemble ``out/report.md``,
+    ``out/results.json`` and ``out/runs.csv`` from every record there, so a run of some claims
+    keeps the others' results (:func:`~essl_testbed.report.folder.assemble`); returns the
+    report's path.
+
+    ``header`` holds ``provenance`` (see :func:`~essl_testbed.experiments.provenance.provenance`),
+    the ``budget``, whether the ``sensitivity`` settings ran and when the run ``started``;
+    ``rows``: claim key -> the sweep-style rows of the runs it read."""
+    run = {
+        "provenance": header["provenance"],
+        "started": header["started"],
+        "minutes": round(seconds / 60, 1),
+        "profile": profile_text(header, seconds),
+    }
+    for c in claims:
+        store_record(out, claim_record(c, run, (rows or {}).get(c.key, ())))
+    return assemble(out)
 
 
 def _cell(entry: Mapping[str, Any], run: Mapping[str, Any]) -> list[str]:

@@ -38,8 +38,8 @@ from . import (  # noqa: F401  (they register the claims, in report order)
     trained_claims,
 )
 from .claims import CLAIMS, Claim, ClaimContext, Finding, Verdict
+from .folder import write_report
 from .statistics import PairedResult, certified, decide, holm, paired_contrast
-from .writer import write_report
 
 __all__ = ["decide_primaries", "primary_family", "reproduce", "select"]
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
-from pathlib import Path
 
 from ..experiments.tables import markdown_table
 from .claims import Claim
 from .statistics import ALPHA, RESAMPLES, Contrast, paired_contrast
 
-__all__ = ["write_report"]
+__all__ = ["PROTOCOL", "SUMMARY_HEADER", "claim_record", "profile_text"]
 
 
 def _p(value: float) -> str:
@@ -249,27 +248,3 @@ def claim_record(c: Claim, run: dict, rows: Sequence[dict] = ()) -> dict:
         "run": run,
         "rows": list(rows),
     }
-
-
-def write_report(
-    claims: Sequence[Claim], out: Path, header: dict, seconds: float, rows: dict[str, list[dict]] | None = None
-) -> Path:
-    """Store each claim's record in ``out/claims/`` and assemble ``out/report.md``,
-    ``out/results.json`` and ``out/runs.csv`` from every record there, so a run of some claims
-    keeps the others' results (:func:`~essl_testbed.report.folder.assemble`); returns the
-    report's path.
-
-    ``header`` holds ``provenance`` (see :func:`~essl_testbed.experiments.provenance.provenance`),
-    the ``budget``, whether the ``sensitivity`` settings ran and when the run ``started``;
-    ``rows``: claim key -> the sweep-style rows of the runs it read."""
-    from .folder import assemble, store_record
-
-    run = {
-        "provenance": header["provenance"],
-        "started": header["started"],
-        "minutes": round(seconds / 60, 1),
-        "profile": profile_text(header, seconds),
-    }
-    for c in claims:
-        store_record(out, claim_record(c, run, (rows or {}).get(c.key, ())))
-    return assemble(out)
