@@ -50,6 +50,10 @@ def test_published_results_hold_registered_claims_and_are_their_records(tmp_path
     assemble(copy)
     for name in ("results.json", "report.md", "runs.csv"):
         assert (copy / name).read_text() == (RESULTS / name).read_text(), f"{name} is not what its records assemble to"
+    trained = {k for k, spec in CLAIMS.items() if spec.trained}
+    for run in results["runs"]:  # the README calls them the full profile's
+        assert not trained & set(run["claims"]) or "Every arm tuned first" in run["profile"], run["profile"]
+        assert "Seeds 0, 1, 2, 3, 4, 5, 6, 7, 8, 9;" in run["profile"], run["profile"]
     for line in (RESULTS / "report.md").read_text().splitlines():
         if line.startswith("!["):
             assert (RESULTS / line.split("](", 1)[1].rstrip(")")).is_file(), line

@@ -23,7 +23,11 @@ from .core import (
 def _reproduce_options(p: argparse.ArgumentParser) -> None:
     from ..report import CLAIMS
 
-    p.add_argument("--out", default="report", help="output folder (default: report)")
+    p.add_argument(
+        "--out",
+        default="report",
+        help="output folder; a folder that holds a report keeps the results of the claims not rerun (default: report)",
+    )
     p.add_argument(
         "--quick", action="store_true", help="150 steps, 5 seeds, no sensitivity settings: minutes, noisier numbers"
     )
