@@ -62,6 +62,19 @@ def test_a_record_of_another_claim_is_refused(tmp_path):
         assemble(tmp_path)
 
 
+def test_the_findings_name_each_check_that_does_not_hold():
+    from essl_testbed.report.folder import findings_table
+
+    run = {"id": 1, "provenance": {"commit": "abc"}}
+    claims = {
+        "proofs": {"kind": "theorem", "title": "Proofs", "verdict": "holds", "run": 1},
+        "forecast": {"kind": "test", "title": "Forecast", "verdict": "inconclusive", "run": 1},
+    }
+    text = findings_table({"claims": claims, "runs": [run], "missing": ["modes"]})
+    assert "1 of 2 exact checks and correlation tests hold or are supported; not: Forecast (**inconclusive**)." in text
+    assert text.endswith("Not measured yet: `modes`.")
+
+
 def test_unknown_claim_is_rejected(tmp_path):
     with pytest.raises(UnknownClaim, match="no claim matches \\['nonsense'\\]"):
         reproduce(tmp_path, only=["nonsense"])

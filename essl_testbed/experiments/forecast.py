@@ -407,7 +407,8 @@ def run_forecast(
     n_runs = sum(len(m["per_seed"]) for m in measured.values())
     text = (
         f"# Forecast, then train\n\nSample: {sample.describe()}; {len(rows)} (world, task) points; "
-        f"{runner.budget.describe()} x {len(runner.budget.seeds)} seeds; {minutes:.1f} minutes. Forecast table "
+        f"{runner.budget.describe()} x {len(runner.budget.seeds)} seeds; {minutes:.1f} minutes of wall time (runs "
+        f"already in the cache are read, not retrained). Forecast table "
         f"sha256 {digest} (written before training). Primary forecast: {CANDIDATES[PRIMARY][0]}; verdict: "
         f"**{outcome}** (declared rule: the primary's ρ interval and its advantage over {CANDIDATES[BASELINE][0]} "
         f"both above 0). Advantage over the baseline: {scores[PRIMARY].advantage[0]:+.3f} "  # type: ignore[index]

@@ -231,17 +231,21 @@ def findings_table(results: Mapping[str, Any]) -> str:
     """The README's findings: one row per test of the theory in ``results`` (a report folder's
     ``results.json``): claim, the paper's prediction, verdict, paired difference with its 95 %
     interval, seeds, arms certified converged, and the commit that measured it; then a line
-    on the exact checks and on the claims not measured yet."""
+    on the exact checks and correlation tests (naming each that does not hold, with its verdict)
+    and one on the claims not measured yet."""
     claims, runs = results["claims"], {r["id"]: r for r in results["runs"]}
     rows = [_cell(e, runs[e["run"]]) for e in claims.values() if e["kind"] == "test" and "primary" in e]
     table = markdown_table(
         ("claim", "predicted", "verdict", "difference [95% CI]", "seeds", "certified", "commit"), rows
     )
     checks = [e for e in claims.values() if e["kind"] != "test" or "primary" not in e]
-    held = sum(e["verdict"] in ("holds", "supported") for e in checks)
+    others = [e for e in checks if e["verdict"] not in ("holds", "supported")]
     lines = [table]
     if checks:
-        lines.append(f"{held} of {len(checks)} exact checks and untrained tests hold or are supported.")
+        line = f"{len(checks) - len(others)} of {len(checks)} exact checks and correlation tests hold or are supported"
+        if others:
+            line += "; not: " + "; ".join(f"{e['title']} (**{e['verdict']}**)" for e in others)
+        lines.append(line + ".")
     if results["missing"]:
         lines.append(f"Not measured yet: {', '.join(f'`{k}`' for k in results['missing'])}.")
     return "\n\n".join(filter(None, lines))
